@@ -1,0 +1,40 @@
+"""Language choice: Simplified Chinese unless the person chose otherwise.
+
+Pages follow the language cookie (set by the switcher) and then the user's saved preference; they
+ignore the browser's Accept-Language, because the platform is Chinese first. API clients may also ask
+with Accept-Language.
+"""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import trans_real
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def _choose(self, request) -> str:
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if cookie in self.supported:
+            return cookie
+        if request.path.startswith("/api/"):
+            accepted = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+            for code, _q in trans_real.parse_accept_lang_header(accepted):
+                try:
+                    return translation.get_supported_language_variant(code)
+                except LookupError:
+                    continue
+        return settings.LANGUAGE_CODE
+
+    def __call__(self, request):
+        language = self._choose(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        translation.deactivate()
+        return response

@@ -1,0 +1,1 @@
+"""Generated files and certificates arrive with the reports issue."""

@@ -1,0 +1,32 @@
+import pytest
+from django.core.cache import cache
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Throttles and axes counters live in the cache: every test starts clean.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    return factories.UserFactory()
+
+
+@pytest.fixture
+def contest(db):
+    return factories.ContestFactory(phase="open")
+
+
+@pytest.fixture
+def organiser(db, contest):
+    return factories.OrganiserFactory(contest=contest).user
+
+
+@pytest.fixture
+def creator(db):
+    return factories.CreatorFactory()
