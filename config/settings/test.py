@@ -1,7 +1,13 @@
 """Tests: tasks run inline unless a test starts a real consumer, fast hashing, mail kept in memory."""
 
 from .base import *  # noqa: F403
-from .base import HUEY
+import os
+
+from .base import DATABASES, HUEY, VAR_DIR
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so that a real worker process can share it; one per test run.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 
 DEBUG = False
 HUEY["immediate"] = True
