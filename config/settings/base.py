@@ -140,8 +140,22 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
-# --- E-mail: console by default, SMTP (or any backend) by EMAIL_URL.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# --- E-mail: console by default, SMTP (or a file folder) by EMAIL_URL.
+def _mailer(url: dict) -> dict:
+    options = {
+        "host": url.get("EMAIL_HOST"), "port": url.get("EMAIL_PORT"),
+        "username": url.get("EMAIL_HOST_USER"), "password": url.get("EMAIL_HOST_PASSWORD"),
+        "use_tls": url.get("EMAIL_USE_TLS"), "use_ssl": url.get("EMAIL_USE_SSL"),
+        "file_path": url.get("EMAIL_FILE_PATH"),
+    }
+    backend = url["EMAIL_BACKEND"]
+    keep = {"smtp": {"host", "port", "username", "password", "use_tls", "use_ssl"},
+            "filebased": {"file_path"}}.get(backend.split(".")[-2], set())
+    options = {k: v for k, v in options.items() if k in keep and v not in (None, "")}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {"default": _mailer(env.email_url("EMAIL_URL", default="consolemail://"))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="微课大赛评审平台 <noreply@localhost>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -12,7 +12,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEBUG = False
 HUEY["immediate"] = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 AXES_FAILURE_LIMIT = 5
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
