@@ -141,7 +141,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
 # --- E-mail: console by default, SMTP (or a file folder) by EMAIL_URL.
-def _mailer(url: dict) -> dict:
+def _mailer(url: dict, raw: str = "") -> dict:
+    if raw.startswith("filemail:///"):  # django-environ drops the leading "/" of absolute paths
+        url["EMAIL_FILE_PATH"] = "/" + url["EMAIL_FILE_PATH"].lstrip("/")
     options = {
         "host": url.get("EMAIL_HOST"), "port": url.get("EMAIL_PORT"),
         "username": url.get("EMAIL_HOST_USER"), "password": url.get("EMAIL_HOST_PASSWORD"),
@@ -155,7 +157,8 @@ def _mailer(url: dict) -> dict:
     return {"BACKEND": backend, "OPTIONS": options}
 
 
-MAILERS = {"default": _mailer(env.email_url("EMAIL_URL", default="consolemail://"))}
+MAILERS = {"default": _mailer(env.email_url("EMAIL_URL", default="consolemail://"),
+                               env.str("EMAIL_URL", default=""))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="微课大赛评审平台 <noreply@localhost>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
