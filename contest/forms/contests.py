@@ -1,6 +1,7 @@
 """Forms of the contest pages. They check types and shapes only; the services apply the rules."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -26,11 +27,11 @@ def _contest_fields() -> dict[str, forms.Field]:
     for name in ("description", "rules_text", "licence_text"):
         fields[name].widget.attrs["rows"] = 5
     fields["allowed_formats"] = forms.MultipleChoiceField(
-        label=Contest._meta.get_field("allowed_formats").verbose_name,
+        label=capfirst(Contest._meta.get_field("allowed_formats").verbose_name),
         choices=VIDEO_FORMAT_CHOICES, widget=forms.CheckboxSelectMultiple, initial=["mp4"],
     )
     fields["required_attachments"] = forms.MultipleChoiceField(
-        label=Contest._meta.get_field("required_attachments").verbose_name,
+        label=capfirst(Contest._meta.get_field("required_attachments").verbose_name),
         choices=AttachmentKind.choices, widget=forms.CheckboxSelectMultiple, required=False,
     )
     fields["slug"].help_text = _("Lower-case letters, digits and hyphens, e.g. 2026-national.")
@@ -47,22 +48,22 @@ ContestForm.base_fields = _contest_fields()
 
 
 class DimensionForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label=_("name"), max_length=60)
-    code = forms.SlugField(label=_("code"), max_length=20)
-    order = forms.IntegerField(label=_("order"), min_value=0, max_value=32767, initial=0)
+    name = forms.CharField(label=capfirst(_("name")), max_length=60)
+    code = forms.SlugField(label=capfirst(_("code")), max_length=20)
+    order = forms.IntegerField(label=capfirst(_("order")), min_value=0, max_value=32767, initial=0)
 
 
 class CategoryForm(StyledFormMixin, forms.Form):
     """A category; the group, subject and stage choices are this contest's only."""
 
-    code = forms.SlugField(label=_("code"), max_length=30)
-    name = forms.CharField(label=_("display name"), max_length=120)
+    code = forms.SlugField(label=capfirst(_("code")), max_length=30)
+    name = forms.CharField(label=capfirst(_("display name")), max_length=120)
     group = forms.ModelChoiceField(
-        label=pgettext_lazy("entrant group", "group"), queryset=None, required=False
+        label=capfirst(pgettext_lazy("entrant group", "group")), queryset=None, required=False
     )
-    subject = forms.ModelChoiceField(label=_("subject"), queryset=None, required=False)
-    stage = forms.ModelChoiceField(label=_("school stage"), queryset=None, required=False)
-    order = forms.IntegerField(label=_("order"), min_value=0, max_value=32767, initial=0)
+    subject = forms.ModelChoiceField(label=capfirst(_("subject")), queryset=None, required=False)
+    stage = forms.ModelChoiceField(label=capfirst(_("school stage")), queryset=None, required=False)
+    order = forms.IntegerField(label=capfirst(_("order")), min_value=0, max_value=32767, initial=0)
 
     def __init__(self, *args, contest: Contest, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,5 +79,7 @@ class CategoryForm(StyledFormMixin, forms.Form):
 
 
 class RoleAddForm(StyledFormMixin, forms.Form):
-    email = forms.EmailField(label=_("e-mail address"), max_length=254)
-    role = forms.ChoiceField(label=_("role"), choices=ContestRole.Role.choices)
+    email = forms.EmailField(label=capfirst(_("e-mail address")), max_length=254)
+    # Judge preselected: granting organiser rights by a slip would be the costlier mistake.
+    role = forms.ChoiceField(label=capfirst(_("role")), choices=ContestRole.Role.choices,
+                             initial=ContestRole.Role.JUDGE)
