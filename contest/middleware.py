@@ -1,8 +1,8 @@
 """Language choice: Simplified Chinese unless the person chose otherwise.
 
-Pages follow the language cookie (set by the switcher) and then the user's saved preference; they
-ignore the browser's Accept-Language, because the platform is Chinese first. API clients may also ask
-with Accept-Language.
+Order: the language cookie (set by the switcher); for the API only, Accept-Language; the logged-in
+user's saved preference; the platform default. Pages ignore the browser's Accept-Language because
+the platform is Chinese first. Runs after AuthenticationMiddleware.
 """
 
 from django.conf import settings
@@ -27,6 +27,9 @@ class LanguageMiddleware:
                     return translation.get_supported_language_variant(code)
                 except LookupError:
                     continue
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language in self.supported:
+            return user.language
         return settings.LANGUAGE_CODE
 
     def __call__(self, request):

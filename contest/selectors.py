@@ -4,7 +4,7 @@ import rules
 from django.db.models import Count, Q, QuerySet
 
 from contest.errors import NotFound, PermissionDeniedError
-from contest.models import Category, Contest, ContestRole, User
+from contest.models import Category, Contest, ContestRole, Institution, User
 
 
 def access_contest(user: User, slug: str, perm: str = "contest.view_contest") -> Contest:
@@ -44,3 +44,32 @@ def categories_of(contest: Contest) -> QuerySet[Category]:
 def contest_people(contest: Contest) -> QuerySet[ContestRole]:
     return (contest.roles.select_related("user", "user__institution")
             .order_by("role", "user__real_name"))
+
+
+def contests_open_to(user: User) -> QuerySet[Contest]:
+    """Contests open for submissions that the user may enter: none they organise or judge."""
+    return (Contest.objects.filter(phase=Contest.Phase.OPEN)
+            .exclude(roles__user=user).order_by("submission_closes_at", "title"))
+
+
+def contest_people_counts(contest: Contest) -> dict[str, int]:
+    """How many people hold each role in the contest, in one query."""
+    counts = dict(contest.roles.values_list("role").annotate(n=Count("pk")).order_by())
+    return {role: counts.get(role, 0) for role in ContestRole.Role.values}
+
+
+def dimensions_of(contest: Contest, model) -> QuerySet:
+    """The contest's groups, subjects or stages (`model` is one of those classes)."""
+    return model.objects.filter(contest=contest)
+
+
+def institution_names_matching(typed: str, *, limit: int) -> list[str]:
+    if not typed:
+        return []
+    return list(Institution.objects.filter(name__icontains=typed).order_by("name")
+                .values_list("name", flat=True).distinct()[:limit])
+
+
+def unverified_user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email, email_verified_at__isnull=True,
+                               is_active=True).first()

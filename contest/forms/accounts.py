@@ -12,6 +12,7 @@ from contest.forms.base import StyledFormMixin
 from contest.models import Institution, User
 from contest.models.accounts import phone_validator
 from contest.regions import PROVINCE_CHOICES
+from contest.services.accounts import password_reset_email_queue
 
 INSTITUTION_DATALIST_ID = "institution-names"
 
@@ -164,7 +165,10 @@ class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):
 
 
 class PasswordResetForm(StyledFormMixin, auth_forms.PasswordResetForm):
-    pass
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None):
+        # The mail is rendered and sent by the background worker, in the user's own language.
+        password_reset_email_queue(user=context["user"])
 
 
 class SetPasswordForm(StyledFormMixin, auth_forms.SetPasswordForm):

@@ -1,6 +1,8 @@
 """Writes about people: registration, e-mail verification, profiles, institutions."""
 
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -10,7 +12,6 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.conf import settings
 
 from contest.errors import DomainError, ValidationFailed, from_django_validation_error
 from contest.models import Institution, User
@@ -26,7 +27,9 @@ def _clean_and_save(instance, *, exclude=None) -> None:
 
 
 @transaction.atomic
-def institution_get_or_create(*, name: str, kind: str, province: str, city: str = "") -> Institution:
+def institution_get_or_create(
+    *, name: str, kind: str, province: str, city: str = ""
+) -> Institution:
     """The institution with this name in this place, created if new (names are compared trimmed)."""
     name, city = " ".join(name.split()), city.strip()
     existing = Institution.objects.filter(name=name, province=province, city=city).first()
@@ -98,6 +101,29 @@ def verification_email_send(*, user_id: int) -> bool:
         subject = _("Verify your e-mail address for the micro-video contest platform")
         body = render_to_string("accounts/email/verify.txt", context)
     send_mail(subject, body, None, [user.email])
+    return True
+
+
+def password_reset_email_queue(*, user: User) -> None:
+    from contest.tasks import send_password_reset_email
+
+    send_password_reset_email.enqueue(user.pk)
+
+
+def password_reset_email_send(*, user_id: int) -> bool:
+    """Send a one-time link to choose a new password; False if the account cannot log in."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return False
+    with translation.override(user.language):
+        context = {
+            "user": user, "site_url": settings.SITE_URL.rstrip("/"),
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        }
+        subject = render_to_string("accounts/email/password_reset_subject.txt", context)
+        body = render_to_string("registration/password_reset_email.html", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
     return True
 
 

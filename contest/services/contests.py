@@ -1,7 +1,7 @@
-"""Writes about contests: creation, settings, phase, people's roles, groups/subjects/stages, categories.
+"""Writes about contests: creation, settings, phase, roles, groups/subjects/stages, categories.
 
-Callers check permissions first (see `contest.selectors.access_contest`); these functions enforce the
-contest's own rules and keep the data whole.
+Callers check permissions first (see `contest.selectors.access_contest`); these functions
+enforce the contest's own rules and keep the data whole.
 """
 
 import itertools
@@ -36,8 +36,14 @@ PHASE_TRANSITIONS = {
 }
 
 
+# Slugs that would clash with the platform's own addresses under /contests/.
+RESERVED_SLUGS = {"new", "admin", "api", "static", "media", "accounts"}
+
+
 def _validate_contest(contest: Contest) -> None:
     errors: dict[str, list[str]] = {}
+    if contest.slug in RESERVED_SLUGS:
+        errors["slug"] = [_("This short name is reserved; choose another.")]
     formats = {code for code, _label in VIDEO_FORMAT_CHOICES}
     if not isinstance(contest.allowed_formats, list) or not set(contest.allowed_formats) <= formats:
         errors["allowed_formats"] = [_("Choose formats from: %s.") % ", ".join(sorted(formats))]

@@ -14,8 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from contest.errors import DomainError, ValidationFailed
 from contest.forms import accounts as forms
 from contest.forms.base import add_domain_error
-from contest.models import Contest, ContestRole, Institution, User
-from contest.selectors import contests_visible_to, user_roles
+from contest.models import ContestRole, Institution
+from contest.selectors import (
+    contests_open_to,
+    institution_names_matching,
+    unverified_user_by_email,
+    user_roles,
+)
 from contest.services.accounts import (
     institution_get_or_create,
     user_register,
@@ -78,10 +83,7 @@ def register_done(request):
 def institution_names(request):
     """Options for the institution datalist: names containing what the person has typed."""
     typed = " ".join(request.GET.get("institution_name", "").split())[:120]
-    names = []
-    if typed:
-        names = (Institution.objects.filter(name__icontains=typed).order_by("name")
-                 .values_list("name", flat=True).distinct()[:INSTITUTION_SUGGESTIONS])
+    names = institution_names_matching(typed, limit=INSTITUTION_SUGGESTIONS)
     return render(request, "accounts/institution_options.html", {"institution_names": names})
 
 
@@ -104,9 +106,7 @@ def resend_verification(request):
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
         if cache.add(f"accounts:resend:{email}", True, RESEND_INTERVAL_SECONDS):
-            user = User.objects.filter(
-                email__iexact=email, email_verified_at__isnull=True, is_active=True
-            ).first()
+            user = unverified_user_by_email(email)
             if user is not None:
                 verification_email_queue(user=user)
         # The same answer whether or not the account exists: the page must not reveal who has one.
@@ -166,10 +166,8 @@ def profile(request):
 @require_GET
 def dashboard(request):
     roles = list(user_roles(request.user))
-    taken = {role.contest_id for role in roles}
     # Organisers and judges of a contest may not enter it (see contest.enter_contest in rules).
-    open_contests = (contests_visible_to(request.user).filter(phase=Contest.Phase.OPEN)
-                     .exclude(pk__in=taken).order_by("submission_closes_at", "title"))
+    open_contests = contests_open_to(request.user)
     context = {
         "organised": [r.contest for r in roles if r.role == ContestRole.Role.ORGANISER],
         "judged": [r.contest for r in roles if r.role == ContestRole.Role.JUDGE],

@@ -21,7 +21,14 @@ from contest.forms.base import add_domain_error
 from contest.forms.contests import CategoryForm, ContestForm, DimensionForm, RoleAddForm
 from contest.models import Contest, ContestRole
 from contest.models.contests import VIDEO_FORMAT_CHOICES, AttachmentKind
-from contest.selectors import access_contest, categories_of, contest_people, contests_visible_to
+from contest.selectors import (
+    access_contest,
+    categories_of,
+    contest_people,
+    contest_people_counts,
+    contests_visible_to,
+    dimensions_of,
+)
 from contest.services import contests as services
 
 MANAGE = "contest.manage_contest"
@@ -128,14 +135,14 @@ def contest_edit(request, slug: str):
 def contest_manage(request, slug: str):
     contest = _access(request, slug, MANAGE)
     allowed = services.PHASE_TRANSITIONS.get(contest.phase, set())
-    people = contest_people(contest)
+    people = contest_people_counts(contest)
     return render(request, "contest/contest_manage.html", {
         "contest": contest,
         "next_phases": [(value, label) for value, label in Contest.Phase.choices
                         if value in allowed],
         "category_count": categories_of(contest).count(),
-        "organiser_count": people.filter(role=ContestRole.Role.ORGANISER).count(),
-        "judge_count": people.filter(role=ContestRole.Role.JUDGE).count(),
+        "organiser_count": people[ContestRole.Role.ORGANISER],
+        "judge_count": people[ContestRole.Role.JUDGE],
         "requirements": _requirements(contest),
         "timeline": _timeline(contest),
     })
@@ -169,7 +176,7 @@ def _render_categories(request, contest: Contest, *, bound: dict | None = None):
     """The categories page; `bound` holds a submitted form to show again with its errors."""
     bound = bound or {}
     dimensions = [
-        (kind, model._meta.verbose_name_plural, model.objects.filter(contest=contest),
+        (kind, model._meta.verbose_name_plural, dimensions_of(contest, model),
          bound.get(kind) or DimensionForm(prefix=kind))
         for kind, model in services.DIMENSIONS.items()
     ]
