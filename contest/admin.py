@@ -22,8 +22,19 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal info"), {"fields": ["real_name", "phone", "institution", "language"]}),
-        (_("Status"), {"fields": ["email_verified_at", "is_active", "is_staff", "is_superuser",
-                                  "groups", "user_permissions"]}),
+        (
+            _("Status"),
+            {
+                "fields": [
+                    "email_verified_at",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ]
+            },
+        ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from contest.models import Category, Contest, ContestRole, Group, Institution, Stage, Subject, User
 
-DEMO_PASSWORD = "Weike-Demo-2026"
+DEMO_PASSWORD = "Weike-Demo-2026"  # noqa: S105 -- demo accounts only; seed_demo refuses without DEBUG
 
 INSTITUTIONS = [
     # (name, kind, province code, city)
@@ -53,17 +53,54 @@ INSTITUTIONS = [
 
 GROUPS = [("teacher", "教师组"), ("student", "师范生组")]
 STAGES = [("primary", "小学"), ("junior", "初中"), ("senior", "高中")]
-SUBJECTS = [("chinese", "语文"), ("math", "数学"), ("english", "英语"),
-            ("physics", "物理"), ("chemistry", "化学"), ("it", "信息技术")]
+SUBJECTS = [
+    ("chinese", "语文"),
+    ("math", "数学"),
+    ("english", "英语"),
+    ("physics", "物理"),
+    ("chemistry", "化学"),
+    ("it", "信息技术"),
+]
 # Physics and chemistry are not taught in primary school.
 SKIPPED = {("primary", "physics"), ("primary", "chemistry")}
 
 ORGANISERS = [("organiser@demo.cn", "欧阳昇", 9), ("organiser2@demo.cn", "司马珺", 21)]
-JUDGES = ["王喆", "李淼", "张犇", "陈鑫", "刘垚", "杨燚", "黄堃", "赵雪梅", "周建国", "吴海燕",
-          "徐志强", "孙丽娟"]
-ENTRANTS = ["郑晓燕", "冯子堃", "褚一喆", "卫明珺", "蒋天昇", "沈燚", "韩淼淼", "朱犇", "秦鑫",
-            "尤垚", "许文杰", "何静", "吕思远", "施雨桐", "张欣怡", "孔令辉", "曹雪", "严宇航",
-            "华佳琪", "金子涵"]
+JUDGES = [
+    "王喆",
+    "李淼",
+    "张犇",
+    "陈鑫",
+    "刘垚",
+    "杨燚",
+    "黄堃",
+    "赵雪梅",
+    "周建国",
+    "吴海燕",
+    "徐志强",
+    "孙丽娟",
+]
+ENTRANTS = [
+    "郑晓燕",
+    "冯子堃",
+    "褚一喆",
+    "卫明珺",
+    "蒋天昇",
+    "沈燚",
+    "韩淼淼",
+    "朱犇",
+    "秦鑫",
+    "尤垚",
+    "许文杰",
+    "何静",
+    "吕思远",
+    "施雨桐",
+    "张欣怡",
+    "孔令辉",
+    "曹雪",
+    "严宇航",
+    "华佳琪",
+    "金子涵",
+]
 
 
 @dataclass
@@ -75,8 +112,13 @@ class DemoSummary:
 def _user(email: str, name: str, institution: Institution, **extra) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User(email=email, real_name=name, institution=institution,
-                    email_verified_at=timezone.now(), **extra)
+        user = User(
+            email=email,
+            real_name=name,
+            institution=institution,
+            email_verified_at=timezone.now(),
+            **extra,
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
     return user
@@ -84,8 +126,9 @@ def _user(email: str, name: str, institution: Institution, **extra) -> User:
 
 def _dimensions(contest: Contest, model, items) -> dict[str, object]:
     return {
-        code: model.objects.update_or_create(contest=contest, code=code,
-                                             defaults={"name": name, "order": i})[0]
+        code: model.objects.update_or_create(
+            contest=contest, code=code, defaults={"name": name, "order": i}
+        )[0]
         for i, (code, name) in enumerate(items)
     }
 
@@ -96,20 +139,23 @@ def _contest() -> Contest:
     contest, _created = Contest.objects.get_or_create(
         slug="c20-2026",
         defaults=dict(
-            title="2026年全国中小学教师微视频大奖赛（演示）", year=2026,
+            title="2026年全国中小学教师微视频大奖赛（演示）",
+            year=2026,
             description="面向全国中小学教师和师范生的微视频（微课）大奖赛。每件作品聚焦一个知识点，"
-                        "时长 5–20 分钟，由专家评委在线盲评。",
+            "时长 5–20 分钟，由专家评委在线盲评。",
             rules_text="1. 作品须为原创，时长 5–20 分钟，MP4 格式，分辨率不低于 1280×720。\n"
-                       "2. 片头可注明作者与单位（不超过 5 秒），评审时将自动剪除。\n"
-                       "3. 每人限报 1 件作品，可有不超过 2 名合作者。",
+            "2. 片头可注明作者与单位（不超过 5 秒），评审时将自动剪除。\n"
+            "3. 每人限报 1 件作品，可有不超过 2 名合作者。",
             submission_opens_at=opens,
             submission_closes_at=opens + dt.timedelta(days=75),
             judging_starts_at=opens + dt.timedelta(days=80),
             judging_ends_at=opens + dt.timedelta(days=110),
             results_published_at=opens + dt.timedelta(days=120),
             notice_ends_at=opens + dt.timedelta(days=127),
-            allowed_formats=["mp4", "mov"], required_attachments=["design", "slides"],
-            title_card_seconds=5, works_per_entrant=1,
+            allowed_formats=["mp4", "mov"],
+            required_attachments=["design", "slides"],
+            title_card_seconds=5,
+            works_per_entrant=1,
             licence_text="参赛者同意主办方以非商业目的在教育平台上展示其作品。",
         ),
     )
@@ -121,9 +167,15 @@ def _contest() -> Contest:
         if (stage.code, subject.code) in SKIPPED:
             continue
         Category.objects.get_or_create(
-            contest=contest, code=f"{stage.code}-{subject.code}-{group.code}",
-            defaults={"group": group, "stage": stage, "subject": subject, "order": order,
-                      "name": f"{stage.name}·{subject.name}·{group.name}"},
+            contest=contest,
+            code=f"{stage.code}-{subject.code}-{group.code}",
+            defaults={
+                "group": group,
+                "stage": stage,
+                "subject": subject,
+                "order": order,
+                "name": f"{stage.name}·{subject.name}·{group.name}",
+            },
         )
     if contest.phase == Contest.Phase.DRAFT:
         contest.phase = Contest.Phase.OPEN
@@ -133,11 +185,14 @@ def _contest() -> Contest:
 
 def _draft_contest(organiser: User) -> None:
     contest, _ = Contest.objects.get_or_create(
-        slug="c20-2027", defaults=dict(title="2027年全国师范生微课大赛（筹备中）", year=2027,
-                                       allowed_formats=["mp4"]),
+        slug="c20-2027",
+        defaults=dict(
+            title="2027年全国师范生微课大赛（筹备中）", year=2027, allowed_formats=["mp4"]
+        ),
     )
-    ContestRole.objects.get_or_create(contest=contest, user=organiser,
-                                      role=ContestRole.Role.ORGANISER)
+    ContestRole.objects.get_or_create(
+        contest=contest, user=organiser, role=ContestRole.Role.ORGANISER
+    )
 
 
 @transaction.atomic
@@ -155,8 +210,11 @@ def seed_demo() -> DemoSummary:
         user = _user(email, name, institutions[inst])
         user.groups.add(creators)
         logins.append(("organiser", email, name))
-    ContestRole.objects.get_or_create(contest=contest, user=User.objects.get(email=ORGANISERS[0][0]),
-                                      role=ContestRole.Role.ORGANISER)
+    ContestRole.objects.get_or_create(
+        contest=contest,
+        user=User.objects.get(email=ORGANISERS[0][0]),
+        role=ContestRole.Role.ORGANISER,
+    )
     _draft_contest(User.objects.get(email=ORGANISERS[1][0]))
     for i, name in enumerate(JUDGES, start=1):
         judge = _user(f"judge{i:02d}@demo.cn", name, institutions[(i * 7) % len(institutions)])

@@ -44,7 +44,10 @@ class Conflict(DomainError):
 def from_django_validation_error(exc) -> ValidationFailed:
     """Turn a Django ValidationError (from full_clean) into our error with per-field messages."""
     if hasattr(exc, "error_dict"):
-        fields = {name: [str(m) for e in errors for m in e.messages] for name, errors in exc.error_dict.items()}
+        fields = {
+            name: [str(m) for e in errors for m in e.messages]
+            for name, errors in exc.error_dict.items()
+        }
         general = fields.pop("__all__", None)
         message = general[0] if general else None
         return ValidationFailed(message, fields=fields)

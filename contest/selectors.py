@@ -26,7 +26,11 @@ def contests_visible_to(user: User) -> QuerySet[Contest]:
         else:
             visible |= Q(roles__user=user, roles__role=ContestRole.Role.ORGANISER)
     ids = Contest.objects.filter(visible).values("pk")
-    return Contest.objects.filter(pk__in=ids).annotate(category_count=Count("categories"))
+    return (
+        Contest.objects.filter(pk__in=ids)
+        .annotate(category_count=Count("categories"))
+        .order_by("-year", "-created_at", "-pk")
+    )
 
 
 def contests_organised_by(user: User) -> QuerySet[Contest]:
@@ -34,7 +38,9 @@ def contests_organised_by(user: User) -> QuerySet[Contest]:
 
 
 def user_roles(user: User) -> QuerySet[ContestRole]:
-    return ContestRole.objects.filter(user=user).select_related("contest").order_by("-contest__year")
+    return (
+        ContestRole.objects.filter(user=user).select_related("contest").order_by("-contest__year")
+    )
 
 
 def categories_of(contest: Contest) -> QuerySet[Category]:
@@ -42,14 +48,18 @@ def categories_of(contest: Contest) -> QuerySet[Category]:
 
 
 def contest_people(contest: Contest) -> QuerySet[ContestRole]:
-    return (contest.roles.select_related("user", "user__institution")
-            .order_by("role", "user__real_name"))
+    return contest.roles.select_related("user", "user__institution").order_by(
+        "role", "user__real_name"
+    )
 
 
 def contests_open_to(user: User) -> QuerySet[Contest]:
     """Contests open for submissions that the user may enter: none they organise or judge."""
-    return (Contest.objects.filter(phase=Contest.Phase.OPEN)
-            .exclude(roles__user=user).order_by("submission_closes_at", "title"))
+    return (
+        Contest.objects.filter(phase=Contest.Phase.OPEN)
+        .exclude(roles__user=user)
+        .order_by("submission_closes_at", "title")
+    )
 
 
 def contest_people_counts(contest: Contest) -> dict[str, int]:
@@ -66,10 +76,15 @@ def dimensions_of(contest: Contest, model) -> QuerySet:
 def institution_names_matching(typed: str, *, limit: int) -> list[str]:
     if not typed:
         return []
-    return list(Institution.objects.filter(name__icontains=typed).order_by("name")
-                .values_list("name", flat=True).distinct()[:limit])
+    return list(
+        Institution.objects.filter(name__icontains=typed)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()[:limit]
+    )
 
 
 def unverified_user_by_email(email: str) -> User | None:
-    return User.objects.filter(email__iexact=email, email_verified_at__isnull=True,
-                               is_active=True).first()
+    return User.objects.filter(
+        email__iexact=email, email_verified_at__isnull=True, is_active=True
+    ).first()

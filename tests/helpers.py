@@ -19,9 +19,17 @@ def database_url() -> str:
 
 
 def child_env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings.base", DATABASE_URL=database_url(),
-               PYTHONUNBUFFERED="1")
+    # Nothing test-only leaks into the child (the browser tests allow sync ORM calls in-process).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PYTEST") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        DATABASE_URL=database_url(),
+        PYTHONUNBUFFERED="1",
+    )
     env.update(overrides)
     return env
 

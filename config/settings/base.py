@@ -92,9 +92,7 @@ TEMPLATES = [
 
 # --- Database: SQLite in WAL mode with IMMEDIATE transactions unless DATABASE_URL says otherwise.
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-    ),
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -121,8 +119,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -140,25 +140,34 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
+
 # --- E-mail: console by default, SMTP (or a file folder) by EMAIL_URL.
 def _mailer(url: dict, raw: str = "") -> dict:
     if raw.startswith("filemail:///"):  # django-environ drops the leading "/" of absolute paths
         url["EMAIL_FILE_PATH"] = "/" + url["EMAIL_FILE_PATH"].lstrip("/")
     options = {
-        "host": url.get("EMAIL_HOST"), "port": url.get("EMAIL_PORT"),
-        "username": url.get("EMAIL_HOST_USER"), "password": url.get("EMAIL_HOST_PASSWORD"),
-        "use_tls": url.get("EMAIL_USE_TLS"), "use_ssl": url.get("EMAIL_USE_SSL"),
+        "host": url.get("EMAIL_HOST"),
+        "port": url.get("EMAIL_PORT"),
+        "username": url.get("EMAIL_HOST_USER"),
+        "password": url.get("EMAIL_HOST_PASSWORD"),
+        "use_tls": url.get("EMAIL_USE_TLS"),
+        "use_ssl": url.get("EMAIL_USE_SSL"),
         "file_path": url.get("EMAIL_FILE_PATH"),
     }
     backend = url["EMAIL_BACKEND"]
-    keep = {"smtp": {"host", "port", "username", "password", "use_tls", "use_ssl"},
-            "filebased": {"file_path"}}.get(backend.split(".")[-2], set())
+    keep = {
+        "smtp": {"host", "port", "username", "password", "use_tls", "use_ssl"},
+        "filebased": {"file_path"},
+    }.get(backend.split(".")[-2], set())
     options = {k: v for k, v in options.items() if k in keep and v not in (None, "")}
     return {"BACKEND": backend, "OPTIONS": options}
 
 
-MAILERS = {"default": _mailer(env.email_url("EMAIL_URL", default="consolemail://"),
-                               env.str("EMAIL_URL", default=""))}
+MAILERS = {
+    "default": _mailer(
+        env.email_url("EMAIL_URL", default="consolemail://"), env.str("EMAIL_URL", default="")
+    )
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="微课大赛评审平台 <noreply@localhost>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -212,8 +221,9 @@ TASKS = {
 # --- API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous write then gets 401 with WWW-Authenticate, not 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "contest.api.pagination.Pagination",

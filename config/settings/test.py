@@ -1,8 +1,8 @@
-"""Tests: tasks run inline unless a test starts a real consumer, fast hashing, mail kept in memory."""
+"""Tests: tasks run inline unless a test starts a consumer; fast hashing; mail kept in memory."""
 
-from .base import *  # noqa: F403
 import os
 
+from .base import *  # noqa: F403
 from .base import DATABASES, HUEY, VAR_DIR
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -35,8 +35,11 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         set_rollback()
         return Response(
-            {"code": exc.code, "message": str(exc.message), "fields": {
-                k: [str(m) for m in v] for k, v in exc.fields.items()}},
+            {
+                "code": exc.code,
+                "message": str(exc.message),
+                "fields": {k: [str(m) for m in v] for k, v in exc.fields.items()},
+            },
             status=exc.status,
         )
     if isinstance(exc, Http404):

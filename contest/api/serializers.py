@@ -47,7 +47,7 @@ class StrictMixin:
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The one error shape of the API (documentation only)."""
+    """Every error of the API: a code, a message, and messages per field."""
 
     code = serializers.CharField()
     message = serializers.CharField()
@@ -58,13 +58,30 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class InstitutionSerializer(StrictMixin, serializers.Serializer):
+    """A school, university or bureau, found by name and place or else added."""
+
     name = serializers.CharField(max_length=120)
     kind = serializers.ChoiceField(choices=Institution.Kind.choices)
     province = serializers.ChoiceField(choices=PROVINCE_CHOICES)
     city = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
 
+@extend_schema_field(InstitutionSerializer)
+class InstitutionField(serializers.Field):
+    """An institution given whole, even in a partial update: PATCH must not half-describe it."""
+
+    def to_internal_value(self, data) -> dict:
+        serializer = InstitutionSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def to_representation(self, value) -> dict:
+        return InstitutionSerializer(value).data
+
+
 class RoleSerializer(serializers.ModelSerializer):
+    """A role in a contest, which is named by its slug."""
+
     contest = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
@@ -73,16 +90,26 @@ class RoleSerializer(serializers.ModelSerializer):
 
 
 class ProfileSerializer(StrictMixin, serializers.ModelSerializer):
-    """One's own account. Roles come from the view (`roles` in the context), read in one query."""
+    """One's own account and one's roles in contests."""
 
-    institution = InstitutionSerializer(allow_null=True, required=False)
+    # The roles are read by the view in one query and passed as context["roles"].
+
+    institution = InstitutionField(allow_null=True, required=False)
     email_verified = serializers.BooleanField(read_only=True)
     roles = serializers.SerializerMethodField()
 
     class Meta:
         model = User
-        fields = ["id", "email", "real_name", "phone", "institution", "language",
-                  "email_verified", "roles"]
+        fields = [
+            "id",
+            "email",
+            "real_name",
+            "phone",
+            "institution",
+            "language",
+            "email_verified",
+            "roles",
+        ]
         read_only_fields = ["id", "email"]
 
     @extend_schema_field(RoleSerializer(many=True))
@@ -91,23 +118,32 @@ class ProfileSerializer(StrictMixin, serializers.ModelSerializer):
 
 
 class RegisterSerializer(StrictMixin, serializers.Serializer):
+    """A new account; `language` defaults to the language of the request."""
+
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False,
-                                     style={"input_type": "password"})
+    password = serializers.CharField(
+        write_only=True, max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
     real_name = serializers.CharField(max_length=60)
-    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="",
-                                  validators=[phone_validator])
-    institution = InstitutionSerializer(allow_null=True, required=False, default=None)
+    phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default="", validators=[phone_validator]
+    )
+    institution = InstitutionField(allow_null=True, required=False, default=None)
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
 
 class TokenRequestSerializer(StrictMixin, serializers.Serializer):
+    """The credentials of an account whose e-mail address is verified."""
+
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False,
-                                     style={"input_type": "password"})
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
 
 
 class TokenSerializer(serializers.Serializer):
+    """Send it as `Authorization: Token <token>`."""
+
     token = serializers.CharField()
 
 
@@ -115,12 +151,16 @@ class TokenSerializer(serializers.Serializer):
 
 
 class ContestSerializer(StrictMixin, serializers.ModelSerializer):
+    """A contest and its rules for works. The phase changes only through the phase endpoint."""
+
     allowed_formats = serializers.ListField(
-        child=serializers.ChoiceField(choices=VIDEO_FORMAT_CHOICES), required=False,
+        child=serializers.ChoiceField(choices=VIDEO_FORMAT_CHOICES),
+        required=False,
         max_length=len(VIDEO_FORMAT_CHOICES),
     )
     required_attachments = serializers.ListField(
-        child=serializers.ChoiceField(choices=AttachmentKind.choices), required=False,
+        child=serializers.ChoiceField(choices=AttachmentKind.choices),
+        required=False,
         max_length=len(AttachmentKind.choices),
     )
     phase_label = serializers.CharField(source="get_phase_display", read_only=True)
@@ -134,6 +174,8 @@ class ContestSerializer(StrictMixin, serializers.ModelSerializer):
 
 
 class PhaseSerializer(StrictMixin, serializers.Serializer):
+    """The phase to move to: one step forward, or from screening back to open."""
+
     phase = serializers.ChoiceField(choices=Contest.Phase.choices)
 
 

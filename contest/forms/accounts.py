@@ -43,17 +43,20 @@ class PersonFieldsMixin(forms.Form):
     institution_name = forms.CharField(
         label=_("Institution"),
         max_length=Institution._meta.get_field("name").max_length,
-        help_text=_("Your school, university or education bureau. Pick it from the list if "
-                    "it is there."),
-        widget=forms.TextInput(attrs={
-            "list": INSTITUTION_DATALIST_ID,
-            "autocomplete": "off",
-            # Refresh the list of matching names while the person types (htmx).
-            "hx-get": reverse_lazy("institution_names"),
-            "hx-trigger": "input changed delay:300ms",
-            "hx-target": f"#{INSTITUTION_DATALIST_ID}",
-            "hx-swap": "innerHTML",
-        }),
+        help_text=_(
+            "Your school, university or education bureau. Pick it from the list if it is there."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "list": INSTITUTION_DATALIST_ID,
+                "autocomplete": "off",
+                # Refresh the list of matching names while the person types (htmx).
+                "hx-get": reverse_lazy("institution_names"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{INSTITUTION_DATALIST_ID}",
+                "hx-swap": "innerHTML",
+            }
+        ),
     )
     institution_kind = forms.ChoiceField(
         label=_("Kind of institution"), choices=_blank_first(Institution.Kind.choices)
@@ -65,8 +68,12 @@ class PersonFieldsMixin(forms.Form):
 
     def institution_data(self) -> dict:
         data = self.cleaned_data
-        return {"name": data["institution_name"], "kind": data["institution_kind"],
-                "province": data["province"], "city": data["city"]}
+        return {
+            "name": data["institution_name"],
+            "kind": data["institution_kind"],
+            "province": data["province"],
+            "city": data["city"],
+        }
 
     def person_data(self) -> dict:
         data = self.cleaned_data
@@ -75,8 +82,10 @@ class PersonFieldsMixin(forms.Form):
     @staticmethod
     def institution_error(error: ValidationFailed) -> ValidationFailed:
         """The institution service's error, with field names as this form spells them."""
-        fields = {_INSTITUTION_FIELD_NAMES.get(name, name): messages
-                  for name, messages in error.fields.items()}
+        fields = {
+            _INSTITUTION_FIELD_NAMES.get(name, name): messages
+            for name, messages in error.fields.items()
+        }
         return ValidationFailed(error.message, code=error.code, fields=fields)
 
 
@@ -99,8 +108,17 @@ class RegistrationForm(StyledFormMixin, PersonFieldsMixin):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    field_order = ["email", "password", "password_confirm", "real_name", "phone",
-                   "institution_name", "institution_kind", "province", "city"]
+    field_order = [
+        "email",
+        "password",
+        "password_confirm",
+        "real_name",
+        "phone",
+        "institution_name",
+        "institution_kind",
+        "province",
+        "city",
+    ]
 
     def clean(self):
         cleaned = super().clean()
@@ -118,8 +136,12 @@ class ProfileForm(StyledFormMixin, PersonFieldsMixin):
         initial = {"real_name": user.real_name, "phone": user.phone, "language": user.language}
         if user.institution is not None:
             institution = user.institution
-            initial.update(institution_name=institution.name, institution_kind=institution.kind,
-                           province=institution.province, city=institution.city)
+            initial.update(
+                institution_name=institution.name,
+                institution_kind=institution.kind,
+                province=institution.province,
+                city=institution.city,
+            )
         return initial
 
 
@@ -133,8 +155,10 @@ class LoginForm(StyledFormMixin, auth_forms.AuthenticationForm):
     error_messages = {
         **auth_forms.AuthenticationForm.error_messages,
         "invalid_login": _("The e-mail address or the password is not correct."),
-        "unverified": _("Your e-mail address is not verified yet. Open the link in the e-mail "
-                        "we sent you, or ask for a new one."),
+        "unverified": _(
+            "Your e-mail address is not verified yet. Open the link in the e-mail "
+            "we sent you, or ask for a new one."
+        ),
     }
 
     def __init__(self, *args, **kwargs):
@@ -165,8 +189,15 @@ class PasswordChangeForm(StyledFormMixin, auth_forms.PasswordChangeForm):
 
 
 class PasswordResetForm(StyledFormMixin, auth_forms.PasswordResetForm):
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         # The mail is rendered and sent by the background worker, in the user's own language.
         password_reset_email_queue(user=context["user"])
 

@@ -28,11 +28,15 @@ def _contest_fields() -> dict[str, forms.Field]:
         fields[name].widget.attrs["rows"] = 5
     fields["allowed_formats"] = forms.MultipleChoiceField(
         label=capfirst(Contest._meta.get_field("allowed_formats").verbose_name),
-        choices=VIDEO_FORMAT_CHOICES, widget=forms.CheckboxSelectMultiple, initial=["mp4"],
+        choices=VIDEO_FORMAT_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["mp4"],
     )
     fields["required_attachments"] = forms.MultipleChoiceField(
         label=capfirst(Contest._meta.get_field("required_attachments").verbose_name),
-        choices=AttachmentKind.choices, widget=forms.CheckboxSelectMultiple, required=False,
+        choices=AttachmentKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     fields["slug"].help_text = _("Lower-case letters, digits and hyphens, e.g. 2026-national.")
     return fields
@@ -73,13 +77,19 @@ class CategoryForm(StyledFormMixin, forms.Form):
 
     @staticmethod
     def initial_for(category: Category) -> dict:
-        return {"code": category.code, "name": category.name, "group": category.group_id,
-                "subject": category.subject_id, "stage": category.stage_id,
-                "order": category.order}
+        return {
+            "code": category.code,
+            "name": category.name,
+            "group": category.group_id,
+            "subject": category.subject_id,
+            "stage": category.stage_id,
+            "order": category.order,
+        }
 
 
 class RoleAddForm(StyledFormMixin, forms.Form):
     email = forms.EmailField(label=capfirst(_("e-mail address")), max_length=254)
     # Judge preselected: granting organiser rights by a slip would be the costlier mistake.
-    role = forms.ChoiceField(label=capfirst(_("role")), choices=ContestRole.Role.choices,
-                             initial=ContestRole.Role.JUDGE)
+    role = forms.ChoiceField(
+        label=capfirst(_("role")), choices=ContestRole.Role.choices, initial=ContestRole.Role.JUDGE
+    )

@@ -48,8 +48,12 @@ class Contest(models.Model):
     results_published_at = models.DateTimeField(_("results published"), null=True, blank=True)
     notice_ends_at = models.DateTimeField(_("public notice ends"), null=True, blank=True)
 
-    min_duration_seconds = models.PositiveIntegerField(_("minimum video length (seconds)"), default=300)
-    max_duration_seconds = models.PositiveIntegerField(_("maximum video length (seconds)"), default=1200)
+    min_duration_seconds = models.PositiveIntegerField(
+        _("minimum video length (seconds)"), default=300
+    )
+    max_duration_seconds = models.PositiveIntegerField(
+        _("maximum video length (seconds)"), default=1200
+    )
     max_file_size_mb = models.PositiveIntegerField(
         _("maximum video size (MB)"), default=500, validators=[MinValueValidator(1)]
     )
@@ -170,16 +174,28 @@ class Category(models.Model):
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="categories")
     group = models.ForeignKey(
-        Group, verbose_name=pgettext_lazy("entrant group", "group"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="categories",
+        Group,
+        verbose_name=pgettext_lazy("entrant group", "group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="categories",
     )
     subject = models.ForeignKey(
-        Subject, verbose_name=_("subject"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="categories",
+        Subject,
+        verbose_name=_("subject"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="categories",
     )
     stage = models.ForeignKey(
-        Stage, verbose_name=_("school stage"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="categories",
+        Stage,
+        verbose_name=_("school stage"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="categories",
     )
     code = models.SlugField(_("code"), max_length=30)
     name = models.CharField(_("display name"), max_length=120)

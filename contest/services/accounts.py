@@ -61,8 +61,13 @@ def user_register(
     """Create an unverified account and queue the verification e-mail once the row is committed."""
     email = User.objects.normalize_email(email.strip()).lower()
     _check_email_free(email)
-    user = User(email=email, real_name=" ".join(real_name.split()), phone=phone.strip(),
-                institution=institution, language=language)
+    user = User(
+        email=email,
+        real_name=" ".join(real_name.split()),
+        phone=phone.strip(),
+        institution=institution,
+        language=language,
+    )
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -117,7 +122,8 @@ def password_reset_email_send(*, user_id: int) -> bool:
         return False
     with translation.override(user.language):
         context = {
-            "user": user, "site_url": settings.SITE_URL.rstrip("/"),
+            "user": user,
+            "site_url": settings.SITE_URL.rstrip("/"),
             "uid": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": default_token_generator.make_token(user),
         }
@@ -136,8 +142,9 @@ def user_verify_email(*, uidb64: str, token: str) -> User:
     except (ValueError, TypeError, OverflowError, User.DoesNotExist) as exc:
         raise DomainError(_("This verification link is not valid."), code="invalid_link") from exc
     if user.email_verified_at is not None:
-        raise DomainError(_("This e-mail address is already verified. Please log in."),
-                          code="already_verified")
+        raise DomainError(
+            _("This e-mail address is already verified. Please log in."), code="already_verified"
+        )
     if not email_verification_token.check_token(user, token):
         raise DomainError(
             _("This verification link is not valid or has expired. Ask for a new one."),

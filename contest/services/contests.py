@@ -15,15 +15,36 @@ from contest.models import Category, Contest, ContestRole, Group, Stage, Subject
 from contest.models.contests import VIDEO_FORMAT_CHOICES, AttachmentKind
 
 CONTEST_FIELDS = (
-    "title", "slug", "year", "description", "rules_text",
-    "submission_opens_at", "submission_closes_at", "judging_starts_at", "judging_ends_at",
-    "results_published_at", "notice_ends_at",
-    "min_duration_seconds", "max_duration_seconds", "max_file_size_mb", "allowed_formats",
-    "min_width", "min_height", "required_attachments", "title_card_seconds", "licence_text",
+    "title",
+    "slug",
+    "year",
+    "description",
+    "rules_text",
+    "submission_opens_at",
+    "submission_closes_at",
+    "judging_starts_at",
+    "judging_ends_at",
+    "results_published_at",
+    "notice_ends_at",
+    "min_duration_seconds",
+    "max_duration_seconds",
+    "max_file_size_mb",
+    "allowed_formats",
+    "min_width",
+    "min_height",
+    "required_attachments",
+    "title_card_seconds",
+    "licence_text",
     "works_per_entrant",
 )
-TIMELINE = ("submission_opens_at", "submission_closes_at", "judging_starts_at", "judging_ends_at",
-            "results_published_at", "notice_ends_at")
+TIMELINE = (
+    "submission_opens_at",
+    "submission_closes_at",
+    "judging_starts_at",
+    "judging_ends_at",
+    "results_published_at",
+    "notice_ends_at",
+)
 
 # The phase graph: forward one step, and back from screening to open (to extend the deadline).
 PHASE_TRANSITIONS = {
@@ -48,9 +69,13 @@ def _validate_contest(contest: Contest) -> None:
     if not isinstance(contest.allowed_formats, list) or not set(contest.allowed_formats) <= formats:
         errors["allowed_formats"] = [_("Choose formats from: %s.") % ", ".join(sorted(formats))]
     kinds = set(AttachmentKind.values)
-    if (not isinstance(contest.required_attachments, list)
-            or not set(contest.required_attachments) <= kinds):
-        errors["required_attachments"] = [_("Choose attachments from: %s.") % ", ".join(sorted(kinds))]
+    if (
+        not isinstance(contest.required_attachments, list)
+        or not set(contest.required_attachments) <= kinds
+    ):
+        errors["required_attachments"] = [
+            _("Choose attachments from: %s.") % ", ".join(sorted(kinds))
+        ]
     if contest.min_duration_seconds > contest.max_duration_seconds:
         errors["max_duration_seconds"] = [_("The maximum length must not be below the minimum.")]
     dated = [(name, getattr(contest, name)) for name in TIMELINE if getattr(contest, name)]
@@ -113,13 +138,16 @@ def contest_set_phase(*, contest: Contest, phase: str) -> Contest:
     if phase not in PHASE_TRANSITIONS.get(contest.phase, set()):
         raise Conflict(
             _("A contest cannot move from “%(old)s” to “%(new)s”.")
-            % {"old": contest.get_phase_display(),
-               "new": dict(Contest.Phase.choices).get(phase, phase)},
+            % {
+                "old": contest.get_phase_display(),
+                "new": dict(Contest.Phase.choices).get(phase, phase),
+            },
             code="invalid_phase",
         )
     if phase == Contest.Phase.OPEN and not contest.categories.exists():
-        raise Conflict(_("Add at least one category before opening submissions."),
-                       code="no_categories")
+        raise Conflict(
+            _("Add at least one category before opening submissions."), code="no_categories"
+        )
     contest.phase = phase
     contest.save(update_fields=["phase", "updated_at"])
     return contest
@@ -155,8 +183,7 @@ DIMENSIONS = {"groups": Group, "subjects": Subject, "stages": Stage}
 
 
 @transaction.atomic
-def dimension_save(*, contest: Contest, model, instance=None, name: str, code: str,
-                   order: int = 0):
+def dimension_save(*, contest: Contest, model, instance=None, name: str, code: str, order: int = 0):
     """Create or update a group, subject or stage of the contest."""
     obj = instance or model(contest=contest)
     obj.name, obj.code, obj.order = " ".join(name.split()), code, order
@@ -173,8 +200,9 @@ def dimension_save(*, contest: Contest, model, instance=None, name: str, code: s
 @transaction.atomic
 def dimension_delete(*, instance) -> None:
     if instance.categories.exists():
-        raise Conflict(_("This item is used by a category; remove the category first."),
-                       code="in_use")
+        raise Conflict(
+            _("This item is used by a category; remove the category first."), code="in_use"
+        )
     instance.delete()
 
 
@@ -188,9 +216,17 @@ def _check_category_parts(contest: Contest, parts: dict) -> None:
 
 
 @transaction.atomic
-def category_save(*, contest: Contest, instance: Category | None = None, code: str, name: str,
-                  group: Group | None = None, subject: Subject | None = None,
-                  stage: Stage | None = None, order: int = 0) -> Category:
+def category_save(
+    *,
+    contest: Contest,
+    instance: Category | None = None,
+    code: str,
+    name: str,
+    group: Group | None = None,
+    subject: Subject | None = None,
+    stage: Stage | None = None,
+    order: int = 0,
+) -> Category:
     parts = {"group": group, "subject": subject, "stage": stage}
     _check_category_parts(contest, parts)
     category = instance or Category(contest=contest)
@@ -232,14 +268,21 @@ def categories_generate(*, contest: Contest) -> list[Category]:
             continue
         parts = [p for p in (stage, subject, group) if p]
         order += 1
-        created.append(Category(
-            contest=contest, group=group, stage=stage, subject=subject, order=order,
-            code="-".join(p.code for p in parts)[:30],
-            name="·".join(p.name for p in parts)[:120],
-        ))
+        created.append(
+            Category(
+                contest=contest,
+                group=group,
+                stage=stage,
+                subject=subject,
+                order=order,
+                code="-".join(p.code for p in parts)[:30],
+                name="·".join(p.name for p in parts)[:120],
+            )
+        )
     taken = set(contest.categories.values_list("code", flat=True))
     clashes = [c.code for c in created if c.code in taken]
     if clashes:
-        raise Conflict(_("These category codes are already used: %s.") % ", ".join(clashes),
-                       code="code_taken")
+        raise Conflict(
+            _("These category codes are already used: %s.") % ", ".join(clashes), code="code_taken"
+        )
     return Category.objects.bulk_create(created)

@@ -39,10 +39,14 @@ _REGISTERED_EMAIL_KEY = "accounts:registered_email"
 def _remember_language(response, language: str) -> None:
     """Set the cookie the language middleware reads first, as Django's set_language view does."""
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language,
-        max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
 
 
@@ -61,8 +65,10 @@ def register(request):
             # One transaction: a refused registration leaves no new institution behind.
             with transaction.atomic():
                 user = user_register(
-                    email=form.cleaned_data["email"], password=form.cleaned_data["password"],
-                    institution=_institution_from(form), language=translation.get_language(),
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password"],
+                    institution=_institution_from(form),
+                    language=translation.get_language(),
                     **form.person_data(),
                 )
         except DomainError as error:
@@ -110,8 +116,13 @@ def resend_verification(request):
             if user is not None:
                 verification_email_queue(user=user)
         # The same answer whether or not the account exists: the page must not reveal who has one.
-        messages.info(request, _("If an account with this address is waiting for verification, "
-                                 "we have sent a new link to it. Please check your mailbox."))
+        messages.info(
+            request,
+            _(
+                "If an account with this address is waiting for verification, "
+                "we have sent a new link to it. Please check your mailbox."
+            ),
+        )
         return redirect("login")
     return render(request, "accounts/resend_verification.html", {"form": form})
 
@@ -147,8 +158,12 @@ def profile(request):
         language = form.cleaned_data["language"]
         try:
             with transaction.atomic():
-                user_update_profile(user=user, institution=_institution_from(form),
-                                    language=language, **form.person_data())
+                user_update_profile(
+                    user=user,
+                    institution=_institution_from(form),
+                    language=language,
+                    **form.person_data(),
+                )
         except DomainError as error:
             user.refresh_from_db()  # the service set fields before it refused: show saved values
             add_domain_error(form, error)

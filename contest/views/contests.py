@@ -84,7 +84,7 @@ def _timeline(contest: Contest) -> list[tuple[str, object]]:
 
 
 def home(request):
-    contests = contests_visible_to(request.user).order_by("-year", "-created_at", "-pk")
+    contests = contests_visible_to(request.user)
     page = Paginator(contests, CONTESTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "contest/contest_list.html", {"page": page})
 
@@ -94,12 +94,16 @@ def contest_detail(request, slug: str):
     categories = categories_of(contest).order_by(
         F("group__order").asc(nulls_last=True), "group_id", "order", "code"
     )
-    return render(request, "contest/contest_detail.html", {
-        "contest": contest,
-        "categories": categories,
-        "timeline": _timeline(contest),
-        "requirements": _requirements(contest),
-    })
+    return render(
+        request,
+        "contest/contest_detail.html",
+        {
+            "contest": contest,
+            "categories": categories,
+            "timeline": _timeline(contest),
+            "requirements": _requirements(contest),
+        },
+    )
 
 
 # --- Creating and setting up a contest
@@ -136,16 +140,21 @@ def contest_manage(request, slug: str):
     contest = _access(request, slug, MANAGE)
     allowed = services.PHASE_TRANSITIONS.get(contest.phase, set())
     people = contest_people_counts(contest)
-    return render(request, "contest/contest_manage.html", {
-        "contest": contest,
-        "next_phases": [(value, label) for value, label in Contest.Phase.choices
-                        if value in allowed],
-        "category_count": categories_of(contest).count(),
-        "organiser_count": people[ContestRole.Role.ORGANISER],
-        "judge_count": people[ContestRole.Role.JUDGE],
-        "requirements": _requirements(contest),
-        "timeline": _timeline(contest),
-    })
+    return render(
+        request,
+        "contest/contest_manage.html",
+        {
+            "contest": contest,
+            "next_phases": [
+                (value, label) for value, label in Contest.Phase.choices if value in allowed
+            ],
+            "category_count": categories_of(contest).count(),
+            "organiser_count": people[ContestRole.Role.ORGANISER],
+            "judge_count": people[ContestRole.Role.JUDGE],
+            "requirements": _requirements(contest),
+            "timeline": _timeline(contest),
+        },
+    )
 
 
 @require_POST
@@ -157,8 +166,9 @@ def contest_phase(request, slug: str):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The contest is now in the phase “%s”.")
-                         % contest.get_phase_display())
+        messages.success(
+            request, _("The contest is now in the phase “%s”.") % contest.get_phase_display()
+        )
     return redirect("contest_manage", slug=contest.slug)
 
 
@@ -176,17 +186,25 @@ def _render_categories(request, contest: Contest, *, bound: dict | None = None):
     """The categories page; `bound` holds a submitted form to show again with its errors."""
     bound = bound or {}
     dimensions = [
-        (kind, model._meta.verbose_name_plural, dimensions_of(contest, model),
-         bound.get(kind) or DimensionForm(prefix=kind))
+        (
+            kind,
+            model._meta.verbose_name_plural,
+            dimensions_of(contest, model),
+            bound.get(kind) or DimensionForm(prefix=kind),
+        )
         for kind, model in services.DIMENSIONS.items()
     ]
     category_form = bound.get("category") or CategoryForm(contest=contest, prefix="category")
-    return render(request, "contest/contest_categories.html", {
-        "contest": contest,
-        "dimensions": dimensions,
-        "categories": categories_of(contest),
-        "category_form": category_form,
-    })
+    return render(
+        request,
+        "contest/contest_categories.html",
+        {
+            "contest": contest,
+            "dimensions": dimensions,
+            "categories": categories_of(contest),
+            "category_form": category_form,
+        },
+    )
 
 
 @login_required
@@ -218,9 +236,15 @@ def dimension_edit(request, slug: str, kind: str, pk: int):
             return redirect("contest_categories", slug=contest.slug)
     else:
         form = DimensionForm(initial={"name": item.name, "code": item.code, "order": item.order})
-    return render(request, "contest/dimension_form.html", {
-        "contest": contest, "form": form, "kind_label": model._meta.verbose_name,
-    })
+    return render(
+        request,
+        "contest/dimension_form.html",
+        {
+            "contest": contest,
+            "form": form,
+            "kind_label": model._meta.verbose_name,
+        },
+    )
 
 
 @require_POST
@@ -281,9 +305,15 @@ def categories_generate(request, slug: str):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, ngettext(
-            "%(count)d category was created.", "%(count)d categories were created.", len(created)
-        ) % {"count": len(created)})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d category was created.",
+                "%(count)d categories were created.",
+                len(created),
+            )
+            % {"count": len(created)},
+        )
     return redirect("contest_categories", slug=contest.slug)
 
 
@@ -292,9 +322,15 @@ def categories_generate(request, slug: str):
 
 def _render_people(request, contest: Contest, form: RoleAddForm):
     page = Paginator(contest_people(contest), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "contest/contest_people.html", {
-        "contest": contest, "page": page, "form": form,
-    })
+    return render(
+        request,
+        "contest/contest_people.html",
+        {
+            "contest": contest,
+            "page": page,
+            "form": form,
+        },
+    )
 
 
 @login_required

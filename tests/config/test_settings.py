@@ -17,16 +17,23 @@ PRODUCTION = {
 def test_production_settings_pass_check_deploy():
     env = child_env(**PRODUCTION)
     env.pop("DEBUG", None)
-    result = subprocess.run(manage("check", "--deploy", "--fail-level", "WARNING"), env=env,
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        manage("check", "--deploy", "--fail-level", "WARNING"),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = child_env(**{**PRODUCTION, "SECRET_KEY": ""})
-    result = subprocess.run(manage("check"), env=env, cwd=ROOT, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        manage("check"), env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
@@ -35,15 +42,22 @@ def test_debug_is_off_unless_set():
     env = child_env()
     env.pop("DEBUG", None)
     code = "from django.conf import settings; print(settings.DEBUG)"
-    result = subprocess.run(manage("shell", "-c", code), env=env, cwd=ROOT, capture_output=True,
-                            text=True, timeout=120, check=True)
+    result = subprocess.run(
+        manage("shell", "-c", code),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     assert result.stdout.strip().splitlines()[-1] == "False"
 
 
 def test_development_secret_key_is_generated_not_constant():
     key_file = ROOT / "var" / "secret_key"
     assert key_file.exists()
-    assert settings.SECRET_KEY == key_file.read_text().strip()
+    assert key_file.read_text().strip() == settings.SECRET_KEY
     assert len(settings.SECRET_KEY) >= 50
     assert settings.SECRET_KEY not in (ROOT / "config" / "settings" / "base.py").read_text()
 

@@ -50,12 +50,16 @@ def test_verified_user_logs_in(client, user):
 
 
 def test_login_follows_a_safe_next_and_ignores_a_foreign_one(client, user):
-    response = client.post(reverse("login") + "?next=/accounts/profile/",
-                           {"username": user.email, "password": factories.PASSWORD})
+    response = client.post(
+        reverse("login") + "?next=/accounts/profile/",
+        {"username": user.email, "password": factories.PASSWORD},
+    )
     assert response.url == "/accounts/profile/"
     client.logout()
-    response = client.post(reverse("login") + "?next=https://evil.example/",
-                           {"username": user.email, "password": factories.PASSWORD})
+    response = client.post(
+        reverse("login") + "?next=https://evil.example/",
+        {"username": user.email, "password": factories.PASSWORD},
+    )
     assert response.url == reverse("home")
 
 
@@ -165,11 +169,14 @@ def test_logout_by_get_is_refused(client, user):
 def test_password_change(client, user):
     client.force_login(user)
     assert client.get(reverse("password_change")).status_code == 200
-    response = client.post(reverse("password_change"), {
-        "old_password": factories.PASSWORD,
-        "new_password1": "Xin-mima-2026!",
-        "new_password2": "Xin-mima-2026!",
-    })
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": factories.PASSWORD,
+            "new_password1": "Xin-mima-2026!",
+            "new_password2": "Xin-mima-2026!",
+        },
+    )
     assert response.url == reverse("password_change_done")
     assert is_logged_in(client)  # the session survives its own password change
     user.refresh_from_db()
@@ -179,10 +186,14 @@ def test_password_change(client, user):
 
 def test_password_change_with_a_wrong_old_password_is_refused(client, user):
     client.force_login(user)
-    response = client.post(reverse("password_change"), {
-        "old_password": "wrong", "new_password1": "Xin-mima-2026!",
-        "new_password2": "Xin-mima-2026!",
-    })
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "wrong",
+            "new_password1": "Xin-mima-2026!",
+            "new_password2": "Xin-mima-2026!",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["old_password"]
     user.refresh_from_db()
@@ -220,8 +231,9 @@ def test_password_reset_mail_and_link_work(
     assert link.status_code == 302  # Django moves the token out of the URL into the session
     form_page = client.get(link.url)
     assert form_page.context["validlink"]
-    response = client.post(link.url, {"new_password1": "Xin-mima-2026!",
-                                      "new_password2": "Xin-mima-2026!"})
+    response = client.post(
+        link.url, {"new_password1": "Xin-mima-2026!", "new_password2": "Xin-mima-2026!"}
+    )
     assert response.url == reverse("password_reset_complete")
     assert client.get(response.url).status_code == 200
     assert log_in(client, user.email, "Xin-mima-2026!").status_code == 302

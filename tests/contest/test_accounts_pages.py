@@ -12,6 +12,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+
 def registration(**changes) -> dict:
     data = {
         "email": "new.teacher@example.cn",
@@ -61,8 +62,7 @@ def test_register_page_shows_the_form_with_institution_choices(client):
 def test_register_creates_unverified_account_and_sends_mail(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    response = register(client, django_capture_on_commit_callbacks,
-                        email="New.Teacher@Example.CN")
+    response = register(client, django_capture_on_commit_callbacks, email="New.Teacher@Example.CN")
     assert response.status_code == 302
     assert response.url == reverse("register_done")
     user = User.objects.get()
@@ -93,8 +93,7 @@ def test_register_reuses_an_existing_institution(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
     school = factories.InstitutionFactory(name="杭州市第一中学", province="33", city="杭州市")
-    register(client, django_capture_on_commit_callbacks,
-             institution_name="  杭州市第一中学 ")
+    register(client, django_capture_on_commit_callbacks, institution_name="  杭州市第一中学 ")
     assert Institution.objects.get() == school
     assert User.objects.get(email="new.teacher@example.cn").institution == school
 
@@ -104,8 +103,12 @@ def test_duplicate_email_in_other_case_is_refused_and_nothing_saved(
 ):
     factories.UserFactory(email="dup@example.cn", institution=None)
     client.cookies["lang"] = "en"
-    response = register(client, django_capture_on_commit_callbacks,
-                        email="DUP@Example.CN", institution_name="全新的学校")
+    response = register(
+        client,
+        django_capture_on_commit_callbacks,
+        email="DUP@Example.CN",
+        institution_name="全新的学校",
+    )
     assert response.status_code == 200
     assert "An account with this e-mail address already exists." in response.content.decode()
     assert User.objects.count() == 1
@@ -117,18 +120,17 @@ def test_duplicate_email_error_page_is_chinese_by_default(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
     factories.UserFactory(email="dup@example.cn")
-    response = register(client, django_capture_on_commit_callbacks,
-                        email="dup@example.cn")
+    response = register(client, django_capture_on_commit_callbacks, email="dup@example.cn")
     assert response.status_code == 200
     assert response["Content-Language"] == "zh-hans"
     assert response.context["form"].errors["email"]
 
 
 @pytest.mark.parametrize("password", ["12345678", "short", "password123"])
-def test_weak_password_is_refused(client, mailoutbox, django_capture_on_commit_callbacks,
-                                  password):
-    response = register(client, django_capture_on_commit_callbacks,
-                        password=password, password_confirm=password)
+def test_weak_password_is_refused(client, mailoutbox, django_capture_on_commit_callbacks, password):
+    response = register(
+        client, django_capture_on_commit_callbacks, password=password, password_confirm=password
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["password"]
     assert_nothing_saved()
@@ -137,15 +139,15 @@ def test_weak_password_is_refused(client, mailoutbox, django_capture_on_commit_c
 
 def test_mismatched_passwords_are_refused(client, django_capture_on_commit_callbacks):
     client.cookies["lang"] = "en"
-    response = register(client, django_capture_on_commit_callbacks,
-                        password_confirm=factories.PASSWORD + "x")
+    response = register(
+        client, django_capture_on_commit_callbacks, password_confirm=factories.PASSWORD + "x"
+    )
     assert "The two passwords do not match." in response.content.decode()
     assert_nothing_saved()
 
 
 @pytest.mark.parametrize("phone", ["12345", "23800138000", "1380013800a", "+1 555 0100"])
-def test_malformed_phone_is_refused(client, django_capture_on_commit_callbacks,
-                                    phone):
+def test_malformed_phone_is_refused(client, django_capture_on_commit_callbacks, phone):
     client.cookies["lang"] = "en"
     response = register(client, django_capture_on_commit_callbacks, phone=phone)
     assert "Enter a mainland China mobile number" in response.content.decode()
@@ -158,22 +160,31 @@ def test_phone_is_optional(client, django_capture_on_commit_callbacks):
 
 
 def test_over_long_fields_are_refused(client, django_capture_on_commit_callbacks):
-    response = register(client, django_capture_on_commit_callbacks,
-                        real_name="堃" * 61, institution_name="校" * 121, city="市" * 61,
-                        email="a" * 250 + "@example.cn")
+    response = register(
+        client,
+        django_capture_on_commit_callbacks,
+        real_name="堃" * 61,
+        institution_name="校" * 121,
+        city="市" * 61,
+        email="a" * 250 + "@example.cn",
+    )
     errors = response.context["form"].errors
     assert {"real_name", "institution_name", "city", "email"} <= set(errors)
     assert_nothing_saved()
 
 
-@pytest.mark.parametrize("field, value", [
-    ("province", "99"), ("institution_kind", "castle"), ("email", "not-an-email"),
-    ("real_name", "   "), ("institution_name", ""),
-])
-def test_invalid_values_are_refused(client, django_capture_on_commit_callbacks,
-                                    field, value):
-    response = register(client, django_capture_on_commit_callbacks,
-                        **{field: value})
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("province", "99"),
+        ("institution_kind", "castle"),
+        ("email", "not-an-email"),
+        ("real_name", "   "),
+        ("institution_name", ""),
+    ],
+)
+def test_invalid_values_are_refused(client, django_capture_on_commit_callbacks, field, value):
+    response = register(client, django_capture_on_commit_callbacks, **{field: value})
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert_nothing_saved()
@@ -182,8 +193,12 @@ def test_invalid_values_are_refused(client, django_capture_on_commit_callbacks,
 def test_markup_in_registration_is_stored_as_text_and_escaped(
     client, django_capture_on_commit_callbacks
 ):
-    register(client, django_capture_on_commit_callbacks,
-             real_name="<script>alert(1)</script>", institution_name="<b>学校</b>")
+    register(
+        client,
+        django_capture_on_commit_callbacks,
+        real_name="<script>alert(1)</script>",
+        institution_name="<b>学校</b>",
+    )
     user = User.objects.get()
     assert user.real_name == "<script>alert(1)</script>"
     response = client.get(reverse("institution_names"), {"institution_name": "学校"})
@@ -209,8 +224,7 @@ def test_institution_names_refuse_post(client):
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_institution_names_query_count_is_constant(client, django_assert_max_num_queries,
-                                                   count):
+def test_institution_names_query_count_is_constant(client, django_assert_max_num_queries, count):
     factories.InstitutionFactory.create_batch(count)
     with django_assert_max_num_queries(1):
         response = client.get(reverse("institution_names"), {"institution_name": "实验中学"})
@@ -274,8 +288,9 @@ def test_another_users_id_with_this_token_is_refused(client, registered):
     _user, path = registered
     other = factories.UserFactory(email_verified_at=None)
     token = path.rstrip("/").split("/")[-1]
-    response = client.post(reverse("verify_email",
-                                   args=[urlsafe_base64_encode(force_bytes(other.pk)), token]))
+    response = client.post(
+        reverse("verify_email", args=[urlsafe_base64_encode(force_bytes(other.pk)), token])
+    )
     assert response.status_code == 400
     other.refresh_from_db()
     assert not other.email_verified
@@ -321,8 +336,9 @@ def test_resend_answers_the_same_without_sending_for_unknown_or_verified(
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("resend_verification"), {"email": address})
         page = client.get(response.url).content.decode()
-        answers.append((response.status_code, response.url, "If an account with this address"
-                        in page))
+        answers.append(
+            (response.status_code, response.url, "If an account with this address" in page)
+        )
     assert answers[0] == answers[1] == (302, reverse("login"), True)
     assert [m.to for m in mailoutbox] == [["wait@example.cn"]]
 

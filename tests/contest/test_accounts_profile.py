@@ -72,14 +72,17 @@ def test_profile_email_cannot_be_changed(client, user):
     assert user.email != "other@example.cn"
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"phone": "12345"}, "phone"),
-    ({"real_name": "鑫" * 61}, "real_name"),
-    ({"real_name": ""}, "real_name"),
-    ({"language": "fr"}, "language"),
-    ({"province": "00"}, "province"),
-    ({"institution_name": "校" * 121}, "institution_name"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"phone": "12345"}, "phone"),
+        ({"real_name": "鑫" * 61}, "real_name"),
+        ({"real_name": ""}, "real_name"),
+        ({"language": "fr"}, "language"),
+        ({"province": "00"}, "province"),
+        ({"institution_name": "校" * 121}, "institution_name"),
+    ],
+)
 def test_profile_bad_input_is_refused_and_nothing_saved(client, user, changes, field):
     before = (user.real_name, user.phone, user.institution_id, user.language)
     institutions = Institution.objects.count()
@@ -110,8 +113,10 @@ def test_markup_in_real_name_is_escaped_on_the_profile(client):
 
 def test_markup_saved_through_the_profile_is_escaped(client, user):
     client.force_login(user)
-    client.post(reverse("profile"), profile_data(real_name="<img src=x onerror=alert(1)>",
-                                                 institution_name="<i>学校</i>"))
+    client.post(
+        reverse("profile"),
+        profile_data(real_name="<img src=x onerror=alert(1)>", institution_name="<i>学校</i>"),
+    )
     html = client.get(reverse("profile")).content.decode()
     assert "<img src=x" not in html and "<i>学校</i>" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html

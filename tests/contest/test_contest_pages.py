@@ -27,15 +27,27 @@ def login(client, user, lang: str | None = "en"):
 
 def contest_data(**changes) -> dict:
     data = {
-        "title": "2026年全国中小学教师微视频大奖赛", "slug": "national-2026", "year": "2026",
-        "description": "面向全国教师。", "rules_text": "第一条\n第二条",
-        "submission_opens_at": "2026-03-01T08:00", "submission_closes_at": "2026-07-01T00:00",
-        "judging_starts_at": "2026-07-10T09:00", "judging_ends_at": "2026-08-01T18:00",
-        "results_published_at": "", "notice_ends_at": "",
-        "min_duration_seconds": "300", "max_duration_seconds": "1200", "max_file_size_mb": "500",
-        "allowed_formats": ["mp4", "mov"], "min_width": "1280", "min_height": "720",
-        "required_attachments": ["design", "slides"], "title_card_seconds": "5",
-        "licence_text": "作者授权平台展示。", "works_per_entrant": "1",
+        "title": "2026年全国中小学教师微视频大奖赛",
+        "slug": "national-2026",
+        "year": "2026",
+        "description": "面向全国教师。",
+        "rules_text": "第一条\n第二条",
+        "submission_opens_at": "2026-03-01T08:00",
+        "submission_closes_at": "2026-07-01T00:00",
+        "judging_starts_at": "2026-07-10T09:00",
+        "judging_ends_at": "2026-08-01T18:00",
+        "results_published_at": "",
+        "notice_ends_at": "",
+        "min_duration_seconds": "300",
+        "max_duration_seconds": "1200",
+        "max_file_size_mb": "500",
+        "allowed_formats": ["mp4", "mov"],
+        "min_width": "1280",
+        "min_height": "720",
+        "required_attachments": ["design", "slides"],
+        "title_card_seconds": "5",
+        "licence_text": "作者授权平台展示。",
+        "works_per_entrant": "1",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -73,9 +85,7 @@ def test_home_lists_public_contests_with_phase_deadline_and_category_count(clien
 
 @pytest.mark.django_db
 def test_home_is_chinese_by_default_with_china_time(client):
-    factories.ContestFactory(
-        phase="open", submission_opens_at=OPENS, submission_closes_at=DEADLINE
-    )
+    factories.ContestFactory(phase="open", submission_opens_at=OPENS, submission_closes_at=DEADLINE)
     response = client.get(reverse("home"))
     assert response["Content-Language"] == "zh-hans"
     assert "2026年7月1日 00:00" in response.content.decode()
@@ -121,12 +131,21 @@ def test_home_query_count_does_not_grow_for_a_logged_in_creator(client):
 @pytest.mark.django_db
 def test_detail_shows_description_rules_timeline_requirements_and_grouped_categories(client):
     contest = factories.ContestFactory(
-        phase="open", description="面向全国中小学教师。", rules_text="第一条\n第二条",
-        submission_opens_at=OPENS, submission_closes_at=DEADLINE,
+        phase="open",
+        description="面向全国中小学教师。",
+        rules_text="第一条\n第二条",
+        submission_opens_at=OPENS,
+        submission_closes_at=DEADLINE,
         judging_starts_at=dt.datetime(2026, 7, 10, 1, 30, tzinfo=UTC),
-        allowed_formats=["mp4", "webm"], required_attachments=["design", "slides"],
-        min_duration_seconds=300, max_duration_seconds=1200, max_file_size_mb=800,
-        min_width=1920, min_height=1080, works_per_entrant=2, licence_text="授权展示。",
+        allowed_formats=["mp4", "webm"],
+        required_attachments=["design", "slides"],
+        min_duration_seconds=300,
+        max_duration_seconds=1200,
+        max_file_size_mb=800,
+        min_width=1920,
+        min_height=1080,
+        works_per_entrant=2,
+        licence_text="授权展示。",
     )
     teachers = factories.GroupFactory(contest=contest, name="教师组", order=1)
     students = factories.GroupFactory(contest=contest, name="师范生组", order=2)
@@ -188,9 +207,12 @@ def test_markup_in_contest_text_is_escaped_on_list_detail_and_manage(client):
     )
     organiser = factories.OrganiserFactory(contest=contest).user
     login(client, organiser)
-    for url in (reverse("home"), reverse("contest_detail", args=[contest.slug]),
-                reverse("contest_manage", args=[contest.slug]),
-                reverse("contest_edit", args=[contest.slug])):
+    for url in (
+        reverse("home"),
+        reverse("contest_detail", args=[contest.slug]),
+        reverse("contest_manage", args=[contest.slug]),
+        reverse("contest_edit", args=[contest.slug]),
+    ):
         html = client.get(url).content.decode()
         assert "<script>alert" not in html, url
         assert ESCAPED in html, url
@@ -210,8 +232,11 @@ def test_create_page_redirects_anonymous_to_login(client):
 
 @pytest.mark.django_db
 def test_create_page_is_forbidden_without_the_creator_permission(client):
-    for user in (factories.UserFactory(), factories.CreatorFactory(email_verified_at=None),
-                 factories.OrganiserFactory().user):
+    for user in (
+        factories.UserFactory(),
+        factories.CreatorFactory(email_verified_at=None),
+        factories.OrganiserFactory().user,
+    ):
         login(client, user)
         assert client.get(reverse("contest_create")).status_code == 403
         assert client.post(reverse("contest_create"), contest_data()).status_code == 403
@@ -246,21 +271,24 @@ def test_create_makes_a_draft_with_the_creator_as_organiser_in_china_time(client
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"submission_closes_at": "2026-02-01T00:00"}, "submission_closes_at", "must come after"),
-    ({"judging_ends_at": "2026-07-09T00:00"}, "judging_ends_at", "must come after"),
-    ({"min_duration_seconds": "1300"}, "max_duration_seconds", "must not be below the minimum"),
-    ({"allowed_formats": ["mp4", "exe"]}, "allowed_formats", "Select a valid choice"),
-    ({"required_attachments": ["virus"]}, "required_attachments", "Select a valid choice"),
-    ({"title": "长" * 201}, "title", "at most 200 characters"),
-    ({"title": ""}, "title", "This field is required"),
-    ({"year": "二〇二六"}, "year", "Enter a whole number"),
-    ({"year": "1999"}, "year", "greater than or equal to 2000"),
-    ({"slug": "全国 大赛!"}, "slug", "Enter a valid"),
-    ({"max_file_size_mb": "-5"}, "max_file_size_mb", "greater than or equal to"),
-    ({"submission_closes_at": "not a date"}, "submission_closes_at", "Enter a valid date/time"),
-    ({"title_card_seconds": "500"}, "title_card_seconds", "less than or equal to 120"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"submission_closes_at": "2026-02-01T00:00"}, "submission_closes_at", "must come after"),
+        ({"judging_ends_at": "2026-07-09T00:00"}, "judging_ends_at", "must come after"),
+        ({"min_duration_seconds": "1300"}, "max_duration_seconds", "must not be below the minimum"),
+        ({"allowed_formats": ["mp4", "exe"]}, "allowed_formats", "Select a valid choice"),
+        ({"required_attachments": ["virus"]}, "required_attachments", "Select a valid choice"),
+        ({"title": "长" * 201}, "title", "at most 200 characters"),
+        ({"title": ""}, "title", "This field is required"),
+        ({"year": "二〇二六"}, "year", "Enter a whole number"),
+        ({"year": "1999"}, "year", "greater than or equal to 2000"),
+        ({"slug": "全国 大赛!"}, "slug", "Enter a valid"),
+        ({"max_file_size_mb": "-5"}, "max_file_size_mb", "greater than or equal to"),
+        ({"submission_closes_at": "not a date"}, "submission_closes_at", "Enter a valid date/time"),
+        ({"title_card_seconds": "500"}, "title_card_seconds", "less than or equal to 120"),
+    ],
+)
 def test_create_refuses_bad_input_and_saves_nothing(client, changes, field, message):
     response = login(client, factories.CreatorFactory()).post(
         reverse("contest_create"), contest_data(**changes)
@@ -298,9 +326,10 @@ def test_create_errors_are_chinese_by_default(client):
 @pytest.mark.django_db
 def test_markup_in_a_new_contest_is_stored_as_text(client):
     creator = factories.CreatorFactory()
-    login(client, creator).post(reverse("contest_create"), contest_data(
-        title=f"大赛{SCRIPT}", description=SCRIPT, rules_text=SCRIPT
-    ))
+    login(client, creator).post(
+        reverse("contest_create"),
+        contest_data(title=f"大赛{SCRIPT}", description=SCRIPT, rules_text=SCRIPT),
+    )
     contest = Contest.objects.get()
     assert contest.title == f"大赛{SCRIPT}"
     html = client.get(reverse("contest_detail", args=[contest.slug])).content.decode()
@@ -314,8 +343,11 @@ def test_markup_in_a_new_contest_is_stored_as_text(client):
 @pytest.fixture
 def open_contest(db):
     return factories.ContestFactory(
-        phase="open", title="原标题", slug="national",
-        submission_opens_at=OPENS, submission_closes_at=DEADLINE,
+        phase="open",
+        title="原标题",
+        slug="national",
+        submission_opens_at=OPENS,
+        submission_closes_at=DEADLINE,
     )
 
 
@@ -342,8 +374,10 @@ def test_edit_form_is_prefilled_in_china_time(client, open_contest):
 @pytest.mark.django_db
 def test_edit_saves_and_follows_a_new_slug(client, open_contest):
     login(client, factories.OrganiserFactory(contest=open_contest).user)
-    response = client.post(reverse("contest_edit", args=[open_contest.slug]),
-                           contest_data(title="新标题", slug="renamed"))
+    response = client.post(
+        reverse("contest_edit", args=[open_contest.slug]),
+        contest_data(title="新标题", slug="renamed"),
+    )
     assert response.url == reverse("contest_manage", args=["renamed"])
     open_contest.refresh_from_db()
     assert (open_contest.title, open_contest.slug) == ("新标题", "renamed")
@@ -353,9 +387,10 @@ def test_edit_saves_and_follows_a_new_slug(client, open_contest):
 @pytest.mark.django_db
 def test_edit_refuses_bad_dates_and_changes_nothing(client, open_contest):
     login(client, factories.OrganiserFactory(contest=open_contest).user)
-    response = client.post(reverse("contest_edit", args=[open_contest.slug]), contest_data(
-        title="新标题", slug="national", submission_opens_at="2026-08-01T00:00"
-    ))
+    response = client.post(
+        reverse("contest_edit", args=[open_contest.slug]),
+        contest_data(title="新标题", slug="national", submission_opens_at="2026-08-01T00:00"),
+    )
     assert response.status_code == 200
     assert "must come after" in response.content.decode()
     open_contest.refresh_from_db()
@@ -366,8 +401,9 @@ def test_edit_refuses_bad_dates_and_changes_nothing(client, open_contest):
 def test_edit_refuses_another_contests_slug(client, open_contest):
     factories.ContestFactory(slug="taken")
     login(client, factories.OrganiserFactory(contest=open_contest).user)
-    response = client.post(reverse("contest_edit", args=[open_contest.slug]),
-                           contest_data(slug="taken"))
+    response = client.post(
+        reverse("contest_edit", args=[open_contest.slug]), contest_data(slug="taken")
+    )
     assert "slug" in response.context["form"].errors
     open_contest.refresh_from_db()
     assert open_contest.slug == "national"
@@ -404,9 +440,11 @@ def test_manage_shows_phase_buttons_counts_and_links(client, open_contest):
     organiser = factories.OrganiserFactory(contest=open_contest).user
     factories.JudgeFactory.create_batch(3, contest=open_contest)
     factories.CategoryFactory.create_batch(2, contest=open_contest)
-    html = login(client, organiser).get(
-        reverse("contest_manage", args=[open_contest.slug])
-    ).content.decode()
+    html = (
+        login(client, organiser)
+        .get(reverse("contest_manage", args=[open_contest.slug]))
+        .content.decode()
+    )
     assert 'name="phase" value="screening"' in html
     assert 'name="phase" value="judging"' not in html
     assert reverse("contest_edit", args=[open_contest.slug]) in html
@@ -431,26 +469,31 @@ def test_phase_change_moves_the_contest_on(client):
     draft = factories.ContestFactory(phase="draft")
     factories.CategoryFactory(contest=draft)
     login(client, factories.OrganiserFactory(contest=draft).user)
-    response = client.post(reverse("contest_phase", args=[draft.slug]), {"phase": "open"},
-                           follow=True)
+    response = client.post(
+        reverse("contest_phase", args=[draft.slug]), {"phase": "open"}, follow=True
+    )
     draft.refresh_from_db()
     assert draft.phase == Contest.Phase.OPEN
     assert "The contest is now in the phase “Open for submissions”." in response.content.decode()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("phase", "with_category", "message"), [
-    ("judging", True, "A contest cannot move from “Draft” to “Judging”."),
-    ("open", False, "Add at least one category before opening submissions."),
-    ("nonsense", True, "cannot move from"),
-])
+@pytest.mark.parametrize(
+    ("phase", "with_category", "message"),
+    [
+        ("judging", True, "A contest cannot move from “Draft” to “Judging”."),
+        ("open", False, "Add at least one category before opening submissions."),
+        ("nonsense", True, "cannot move from"),
+    ],
+)
 def test_phase_change_refusals_are_shown(client, phase, with_category, message):
     draft = factories.ContestFactory(phase="draft")
     if with_category:
         factories.CategoryFactory(contest=draft)
     login(client, factories.OrganiserFactory(contest=draft).user)
-    response = client.post(reverse("contest_phase", args=[draft.slug]), {"phase": phase},
-                           follow=True)
+    response = client.post(
+        reverse("contest_phase", args=[draft.slug]), {"phase": phase}, follow=True
+    )
     assert message in response.content.decode()
     draft.refresh_from_db()
     assert draft.phase == Contest.Phase.DRAFT
@@ -473,8 +516,9 @@ def test_phase_change_needs_the_csrf_token(open_contest):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(factories.OrganiserFactory(contest=open_contest).user)
-    response = client.post(reverse("contest_phase", args=[open_contest.slug]),
-                           {"phase": "screening"})
+    response = client.post(
+        reverse("contest_phase", args=[open_contest.slug]), {"phase": "screening"}
+    )
     assert response.status_code == 403
     open_contest.refresh_from_db()
     assert open_contest.phase == Contest.Phase.OPEN

@@ -7,10 +7,13 @@ from tests import factories
 
 
 @pytest.mark.django_db
-def test_register_sends_verification_mail_through_the_queue(mailoutbox, django_capture_on_commit_callbacks):
+def test_register_sends_verification_mail_through_the_queue(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        user = user_register(email=" New.Teacher@Example.CN ", password=factories.PASSWORD,
-                             real_name="王 喆")
+        user = user_register(
+            email=" New.Teacher@Example.CN ", password=factories.PASSWORD, real_name="王 喆"
+        )
     assert user.email == "new.teacher@example.cn"
     assert user.real_name == "王 喆"
     assert not user.email_verified
@@ -39,7 +42,7 @@ def test_weak_password_is_refused_and_nothing_saved():
 @pytest.mark.django_db
 def test_verification_link_works_once(mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        user = user_register(email="once@example.cn", password=factories.PASSWORD, real_name="陈淼")
+        user_register(email="once@example.cn", password=factories.PASSWORD, real_name="陈淼")
     path = mailoutbox[0].body.split("/accounts/verify/")[1].split()[0]
     uid, token = path.strip("/").split("/")
     assert user_verify_email(uidb64=uid, token=token).email_verified

@@ -60,8 +60,13 @@ def test_verification_mail_is_sent_by_a_real_consumer(tmp_path, queue_env):
     time.sleep(0.5)
     assert not list(outbox.iterdir())
 
-    consumer = subprocess.Popen(manage("run_huey", "--workers", "1"), env=env, cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    consumer = subprocess.Popen(
+        manage("run_huey", "--workers", "1"),
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         mail = _wait_for_mail(outbox)
     finally:

@@ -10,14 +10,16 @@ from tests import factories
 
 @pytest.fixture
 def open_contest(transactional_db):
-    contest = factories.ContestFactory(phase="open", title="全国中小学教师微视频大奖赛（浏览器测试）",
-                                       slug="e2e-contest")
+    contest = factories.ContestFactory(
+        phase="open", title="全国中小学教师微视频大奖赛（浏览器测试）", slug="e2e-contest"
+    )
     factories.CategoryFactory(contest=contest, name="初中·数学·教师组")
     return contest
 
 
-def test_register_verify_login_switch_language_open_contest(live_server, page, screenshot,
-                                                            open_contest):
+def test_register_verify_login_switch_language_open_contest(
+    live_server, page, screenshot, open_contest
+):
     page.goto(f"{live_server.url}/accounts/register/")
     # A browser that prefers English still gets Chinese until the person switches.
     assert page.locator("html").get_attribute("lang") == "zh-CN"

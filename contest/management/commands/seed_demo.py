@@ -8,17 +8,22 @@ class Command(BaseCommand):
     help = "Create (or complete) the demo contest, institutions and people. Safe to run again."
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true",
-                            help="Seed even though DEBUG is off (never on a real contest's server).")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even though DEBUG is off (never on a real contest's server).",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("Demo data has known passwords: run with DEBUG=1, or --force.")
         summary = seed_demo()
         contest = summary.contest
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo contest: {contest.title} — {contest.categories.count()} categories"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo contest: {contest.title} — {contest.categories.count()} categories"
+            )
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for role, email, name in summary.logins:
             self.stdout.write(f"  {role:<10} {email:<22} {name}")
