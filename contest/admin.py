@@ -2,7 +2,21 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from contest.models import Category, Contest, ContestRole, Group, Institution, Stage, Subject, User
+from contest.models import (
+    Attachment,
+    Category,
+    CoAuthor,
+    Contest,
+    ContestRole,
+    Group,
+    Institution,
+    Stage,
+    Subject,
+    User,
+    VideoAsset,
+    Work,
+    WorkEvent,
+)
 
 
 @admin.register(Institution)
@@ -79,3 +93,41 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "contest", "group", "subject", "stage"]
     list_filter = ["contest"]
     search_fields = ["name", "code"]
+
+
+class CoAuthorInline(admin.TabularInline):
+    model = CoAuthor
+    extra = 0
+
+
+class WorkEventInline(admin.TabularInline):
+    model = WorkEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["actor", "from_status", "to_status", "reason", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Work)
+class WorkAdmin(admin.ModelAdmin):
+    """Read-mostly: status changes go through the screening pages, which keep the history."""
+
+    list_display = ["anonymous_code", "title", "contest", "category", "entrant", "status"]
+    list_filter = ["status", "contest"]
+    search_fields = ["anonymous_code", "title", "entrant__real_name", "entrant__email"]
+    readonly_fields = ["anonymous_code", "status", "status_reason", "submitted_at"]
+    autocomplete_fields = ["entrant"]
+    inlines = [CoAuthorInline, WorkEventInline]
+
+
+class MediaAdmin(admin.ModelAdmin):
+    list_display = ["uuid", "work", "state", "error_code", "is_current", "size", "created_at"]
+    list_filter = ["state", "is_current"]
+    search_fields = ["uuid", "work__anonymous_code", "sha256"]
+    readonly_fields = ["uuid", "file", "size", "sha256", "created_at", "processed_at"]
+
+
+admin.site.register(VideoAsset, MediaAdmin)
+admin.site.register(Attachment, MediaAdmin)

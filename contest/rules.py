@@ -52,3 +52,36 @@ rules.add_perm("contest.judge_contest", is_judge)
 rules.add_perm(
     "contest.enter_contest", is_verified & is_open_for_entries & ~is_organiser & ~is_judge
 )
+
+
+# --- Works. Predicates take a Work.
+
+
+@rules.predicate
+def is_work_entrant(user, work) -> bool:
+    return work is not None and user.is_authenticated and work.entrant_id == user.pk
+
+
+@rules.predicate
+def is_work_organiser(user, work) -> bool:
+    return work is not None and _has_role(user, work.contest, ContestRole.Role.ORGANISER)
+
+
+@rules.predicate
+def is_work_coordinator(user, work) -> bool:
+    if work is None or not user.is_authenticated:
+        return False
+    return ContestRole.objects.filter(
+        contest_id=work.contest_id, user=user, role=ContestRole.Role.COORDINATOR,
+        institution_id=work.entrant.institution_id,
+    ).exists()
+
+
+rules.add_perm("contest.view_work", is_work_entrant | is_work_organiser | rules.is_superuser)
+rules.add_perm("contest.edit_work", is_work_entrant)
+rules.add_perm("contest.view_original_media", is_work_entrant | is_work_organiser)
+# Who may see what judges see (the blind copy, sanitised attachments). The judging app extends
+# this with the judges assigned to the work: rules.set_perm("contest.view_blind_media", ...).
+rules.add_perm("contest.view_blind_media", is_work_entrant | is_work_organiser)
+rules.add_perm("contest.screen_work", is_work_organiser)
+rules.add_perm("contest.endorse_work", is_work_coordinator)

@@ -1,10 +1,19 @@
 """Reads: permission-checked access to one object, and N+1-free lists."""
 
 import rules
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from contest.errors import NotFound, PermissionDeniedError
-from contest.models import Category, Contest, ContestRole, Institution, User
+from contest.models import (
+    Attachment,
+    Category,
+    Contest,
+    ContestRole,
+    Institution,
+    User,
+    VideoAsset,
+    Work,
+)
 
 
 def access_contest(user: User, slug: str, perm: str = "contest.view_contest") -> Contest:
@@ -88,3 +97,87 @@ def unverified_user_by_email(email: str) -> User | None:
     return User.objects.filter(
         email__iexact=email, email_verified_at__isnull=True, is_active=True
     ).first()
+
+
+# --- Works
+
+
+def access_work(user: User, pk: int, perm: str = "contest.view_work") -> Work:
+    """The work if the user may `perm` it. Works the user may not see at all look not-found."""
+    work = (Work.objects.select_related("contest", "category", "entrant__institution")
+            .filter(pk=pk).first())
+    if work is None or (not user.has_perm("contest.view_work", work) and not (
+        perm == "contest.endorse_work" and user.has_perm(perm, work)
+    )):
+        raise NotFound()
+    if perm != "contest.view_work" and not user.has_perm(perm, work):
+        raise PermissionDeniedError()
+    return work
+
+
+def works_of_entrant(user: User, contest: Contest | None = None) -> QuerySet[Work]:
+    works = Work.objects.filter(entrant=user).select_related("contest", "category")
+    if contest is not None:
+        works = works.filter(contest=contest)
+    return works.prefetch_related(_current_videos(), _current_attachments())
+
+
+def _current_videos() -> Prefetch:
+    return Prefetch("videos", queryset=VideoAsset.objects.filter(is_current=True),
+                    to_attr="current_videos")
+
+
+def _current_attachments() -> Prefetch:
+    return Prefetch("attachments", queryset=Attachment.objects.filter(is_current=True),
+                    to_attr="current_attachments")
+
+
+def work_media(work: Work) -> dict:
+    """The work's current files and its latest upload of each kind (which may still be processing
+    or refused), for the work's page."""
+    videos = list(work.videos.order_by("-created_at")[:5])
+    attachments = list(work.attachments.order_by("-created_at"))
+    latest_attachment = {}
+    for attachment in attachments:
+        latest_attachment.setdefault(attachment.kind, attachment)
+    return {
+        "video": next((v for v in videos if v.is_current), None),
+        "latest_video": videos[0] if videos else None,
+        "attachments": {a.kind: a for a in attachments if a.is_current},
+        "latest_attachments": latest_attachment,
+    }
+
+
+SCREENING_FILTERS = ("category", "status", "state", "q")
+
+
+def works_for_screening(contest: Contest, *, category: str = "", status: str = "",
+                        state: str = "", q: str = "") -> QuerySet[Work]:
+    """The organiser's screening queue with its filters; constant queries per page."""
+    works = (Work.objects.filter(contest=contest).exclude(status=Work.Status.DRAFT)
+             .select_related("category", "entrant__institution")
+             .prefetch_related(_current_videos(), _current_attachments())
+             .order_by("submitted_at", "pk"))
+    if category:
+        works = works.filter(category__code=category)
+    if status:
+        works = works.filter(status=status)
+    if state:
+        latest = VideoAsset.objects.filter(work=OuterRef("pk")).order_by("-created_at")
+        works = works.annotate(video_state=Subquery(latest.values("state")[:1])).filter(
+            video_state=state)
+    if q:
+        works = works.filter(Q(title__icontains=q) | Q(anonymous_code__iexact=q.strip())
+                             | Q(entrant__real_name__icontains=q)
+                             | Q(entrant__institution__name__icontains=q))
+    return works
+
+
+def works_to_endorse(user: User, contest: Contest) -> QuerySet[Work]:
+    """Submitted and endorsed works of the institutions the user coordinates in the contest."""
+    institutions = ContestRole.objects.filter(contest=contest, user=user,
+                                              role=ContestRole.Role.COORDINATOR).values(
+        "institution_id")
+    return (Work.objects.filter(contest=contest, entrant__institution_id__in=institutions,
+                                status__in=[Work.Status.SUBMITTED, Work.Status.ENDORSED])
+            .select_related("category", "entrant").order_by("status", "submitted_at"))

@@ -3,6 +3,8 @@
 import logging
 
 from django.tasks import task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
 
 logger = logging.getLogger(__name__)
 
@@ -21,3 +23,35 @@ def send_password_reset_email(user_id: int) -> None:
 
     sent = password_reset_email_send(user_id=user_id)
     logger.info("password reset e-mail for user %s: %s", user_id, "sent" if sent else "skipped")
+
+
+@task(queue_name="default")
+def process_video(video_id: int) -> None:
+    from contest.services.media import video_process
+
+    video_process(video_id=video_id)
+
+
+@task(queue_name="default")
+def process_attachment(attachment_id: int) -> None:
+    from contest.services.media import attachment_process
+
+    attachment_process(attachment_id=attachment_id)
+
+
+@task(queue_name="default")
+def send_work_notification(work_id: int, event: str) -> None:
+    from contest.services.notifications import work_notification_send
+
+    sent = work_notification_send(work_id=work_id, event=event)
+    logger.info("work %s %s notification: %s", work_id, event, "sent" if sent else "skipped")
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def recover_media_jobs() -> None:
+    """Every five minutes, run again the media jobs whose worker died (they are idempotent)."""
+    from contest.services.media import media_recover
+
+    count = media_recover()
+    if count:
+        logger.warning("re-queued %s stale media job(s)", count)

@@ -188,6 +188,10 @@ class DimensionSerializer(StrictMixin, serializers.Serializer):
     order = serializers.IntegerField(min_value=0, max_value=32767, default=0)
 
 
+class GroupSerializer(DimensionSerializer):
+    requires_supervisor = serializers.BooleanField(default=False)
+
+
 class CategorySerializer(StrictMixin, serializers.ModelSerializer):
     """Group, subject and stage are chosen by id among the items of the contest in the context."""
 

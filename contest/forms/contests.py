@@ -22,7 +22,9 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 def _contest_fields() -> dict[str, forms.Field]:
     fields = forms.fields_for_model(
-        Contest, fields=CONTEST_FIELDS, widgets={name: DateTimeLocalInput for name in TIMELINE}
+        Contest,
+        fields=CONTEST_FIELDS,
+        widgets={name: DateTimeLocalInput for name in (*TIMELINE, "screening_deadline")},
     )
     for name in ("description", "rules_text", "licence_text"):
         fields[name].widget.attrs["rows"] = 5
@@ -55,6 +57,16 @@ class DimensionForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=capfirst(_("name")), max_length=60)
     code = forms.SlugField(label=capfirst(_("code")), max_length=20)
     order = forms.IntegerField(label=capfirst(_("order")), min_value=0, max_value=32767, initial=0)
+
+
+class GroupForm(DimensionForm):
+    requires_supervisor = forms.BooleanField(
+        label=capfirst(_("works need a supervising teacher (指导教师)")), required=False
+    )
+
+
+def dimension_form_class(kind: str) -> type[DimensionForm]:
+    return GroupForm if kind == "groups" else DimensionForm
 
 
 class CategoryForm(StyledFormMixin, forms.Form):

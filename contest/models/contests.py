@@ -72,6 +72,28 @@ class Contest(models.Model):
     works_per_entrant = models.PositiveSmallIntegerField(
         _("works allowed per entrant"), default=1, validators=[MinValueValidator(1)]
     )
+    max_attachment_size_mb = models.PositiveIntegerField(
+        _("maximum attachment size (MB)"), default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
+    audio_required = models.BooleanField(_("videos must have sound"), default=True)
+    max_co_authors = models.PositiveSmallIntegerField(
+        _("co-authors allowed per work"), default=2, validators=[MaxValueValidator(10)]
+    )
+    screening_deadline = models.DateTimeField(
+        _("deadline for works returned for fixes"), null=True, blank=True,
+        help_text=_("Entrants may resubmit a returned work until then."),
+    )
+    endorsement_required = models.BooleanField(
+        _("institutions endorse works before screening (单位推荐)"), default=False
+    )
+    endorsement_quota = models.PositiveIntegerField(
+        _("works an institution may endorse (0: no limit)"), default=0
+    )
+    endorsement_quota_percent = models.PositiveSmallIntegerField(
+        _("share of its works an institution may endorse, in % (0: no limit)"), default=0,
+        validators=[MaxValueValidator(100)],
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -102,17 +124,25 @@ class Contest(models.Model):
 
 
 class ContestRole(models.Model):
-    """A person's role in one contest: organiser or judge. Entrants need no row."""
+    """A person's role in one contest. Entrants need no row.
+
+    A coordinator (单位推荐联系人) endorses the works of one institution when the contest asks.
+    """
 
     class Role(models.TextChoices):
         ORGANISER = "organiser", _("Organiser")
         JUDGE = "judge", pgettext_lazy("role", "Judge")
+        COORDINATOR = "coordinator", _("Institution coordinator")
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contest_roles"
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    institution = models.ForeignKey(
+        "contest.Institution", verbose_name=_("institution"), on_delete=models.CASCADE,
+        null=True, blank=True, related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -120,6 +150,11 @@ class ContestRole(models.Model):
         verbose_name_plural = _("contest roles")
         constraints = [
             models.UniqueConstraint("contest", "user", "role", name="contest_role_unique"),
+            models.CheckConstraint(
+                condition=Q(role="coordinator", institution__isnull=False)
+                | (~Q(role="coordinator") & Q(institution__isnull=True)),
+                name="contest_role_institution_for_coordinators",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,6 +179,9 @@ class Dimension(models.Model):
 
 class Group(Dimension):
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="groups")
+    requires_supervisor = models.BooleanField(
+        _("works need a supervising teacher (指导教师)"), default=False
+    )
 
     class Meta(Dimension.Meta):
         verbose_name = pgettext_lazy("entrant group", "group")

@@ -36,6 +36,13 @@ CONTEST_FIELDS = (
     "title_card_seconds",
     "licence_text",
     "works_per_entrant",
+    "max_attachment_size_mb",
+    "audio_required",
+    "max_co_authors",
+    "screening_deadline",
+    "endorsement_required",
+    "endorsement_quota",
+    "endorsement_quota_percent",
 )
 TIMELINE = (
     "submission_opens_at",
@@ -78,6 +85,11 @@ def _validate_contest(contest: Contest) -> None:
         ]
     if contest.min_duration_seconds > contest.max_duration_seconds:
         errors["max_duration_seconds"] = [_("The maximum length must not be below the minimum.")]
+    if (contest.screening_deadline and contest.submission_closes_at
+            and contest.screening_deadline <= contest.submission_closes_at):
+        errors["screening_deadline"] = [
+            _("The deadline for returned works must come after the submission deadline.")
+        ]
     dated = [(name, getattr(contest, name)) for name in TIMELINE if getattr(contest, name)]
     for (_first, earlier), (later_name, later) in itertools.pairwise(dated):
         if later < earlier:
@@ -161,7 +173,16 @@ def contest_role_add(*, contest: Contest, email: str, role: str) -> ContestRole:
     user = User.objects.filter(email__iexact=email.strip()).first()
     if user is None:
         raise ValidationFailed(fields={"email": [_("No account uses this e-mail address.")]})
-    obj, created = ContestRole.objects.get_or_create(contest=contest, user=user, role=role)
+    institution = None
+    if role == ContestRole.Role.COORDINATOR:
+        institution = user.institution
+        if institution is None:
+            raise ValidationFailed(
+                fields={"email": [_("A coordinator must have an institution in their profile.")]}
+            )
+    obj, created = ContestRole.objects.get_or_create(
+        contest=contest, user=user, role=role, defaults={"institution": institution}
+    )
     if not created:
         raise ValidationFailed(fields={"email": [_("This person already has this role.")]})
     return obj
@@ -183,10 +204,15 @@ DIMENSIONS = {"groups": Group, "subjects": Subject, "stages": Stage}
 
 
 @transaction.atomic
-def dimension_save(*, contest: Contest, model, instance=None, name: str, code: str, order: int = 0):
-    """Create or update a group, subject or stage of the contest."""
+def dimension_save(
+    *, contest: Contest, model, instance=None, name: str, code: str, order: int = 0,
+    requires_supervisor: bool | None = None,
+):
+    """Create or update a group, subject or stage of the contest (`requires_supervisor`: groups)."""
     obj = instance or model(contest=contest)
     obj.name, obj.code, obj.order = " ".join(name.split()), code, order
+    if requires_supervisor is not None and model is Group:
+        obj.requires_supervisor = requires_supervisor
     try:
         obj.full_clean(exclude=["contest"], validate_constraints=False)
     except ValidationError as exc:

@@ -18,7 +18,12 @@ from django.views.decorators.http import require_POST
 
 from contest.errors import DomainError, NotFound, PermissionDeniedError
 from contest.forms.base import add_domain_error
-from contest.forms.contests import CategoryForm, ContestForm, DimensionForm, RoleAddForm
+from contest.forms.contests import (
+    CategoryForm,
+    ContestForm,
+    RoleAddForm,
+    dimension_form_class,
+)
 from contest.models import Contest, ContestRole
 from contest.models.contests import VIDEO_FORMAT_CHOICES, AttachmentKind
 from contest.selectors import (
@@ -190,7 +195,7 @@ def _render_categories(request, contest: Contest, *, bound: dict | None = None):
             kind,
             model._meta.verbose_name_plural,
             dimensions_of(contest, model),
-            bound.get(kind) or DimensionForm(prefix=kind),
+            bound.get(kind) or dimension_form_class(kind)(prefix=kind),
         )
         for kind, model in services.DIMENSIONS.items()
     ]
@@ -217,7 +222,7 @@ def contest_categories(request, slug: str):
 def dimension_add(request, slug: str, kind: str):
     contest = _access(request, slug, MANAGE)
     model = _dimension_model(kind)
-    form = DimensionForm(request.POST, prefix=kind)
+    form = dimension_form_class(kind)(request.POST, prefix=kind)
     if _submit(form, services.dimension_save, contest=contest, model=model):
         messages.success(request, _("Added."))
         return redirect("contest_categories", slug=contest.slug)
@@ -230,12 +235,14 @@ def dimension_edit(request, slug: str, kind: str, pk: int):
     model = _dimension_model(kind)
     item = get_object_or_404(model, contest=contest, pk=pk)
     if request.method == "POST":
-        form = DimensionForm(request.POST)
+        form = dimension_form_class(kind)(request.POST)
         if _submit(form, services.dimension_save, contest=contest, model=model, instance=item):
             messages.success(request, _("Saved."))
             return redirect("contest_categories", slug=contest.slug)
     else:
-        form = DimensionForm(initial={"name": item.name, "code": item.code, "order": item.order})
+        initial = {"name": item.name, "code": item.code, "order": item.order,
+                   "requires_supervisor": getattr(item, "requires_supervisor", False)}
+        form = dimension_form_class(kind)(initial=initial)
     return render(
         request,
         "contest/dimension_form.html",

@@ -311,7 +311,10 @@ def test_organiser_manages_dimension(organiser, contest, kind, model, factory):
     )
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
-    assert created.json() == {"id": pk, "name": "初中", "code": "junior", "order": 2}
+    expected = {"id": pk, "name": "初中", "code": "junior", "order": 2}
+    if model is Group:
+        expected["requires_supervisor"] = False
+    assert created.json() == expected
     listed = client_for().get(_url(contest, kind)).json()
     assert [item["code"] for item in listed["results"]] == ["junior"]
     patched = client.patch(_url(contest, kind, pk), {"name": "初级中学"}, format="json")

@@ -48,6 +48,12 @@ def contest_data(**changes) -> dict:
         "title_card_seconds": "5",
         "licence_text": "作者授权平台展示。",
         "works_per_entrant": "1",
+        "max_attachment_size_mb": "50",
+        "audio_required": "on",
+        "max_co_authors": "2",
+        "screening_deadline": "2026-07-05T00:00",
+        "endorsement_quota": "0",
+        "endorsement_quota_percent": "0",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from contest.api.permissions import ContestAccess
-from contest.api.serializers import CategorySerializer, DimensionSerializer
+from contest.api.serializers import CategorySerializer, DimensionSerializer, GroupSerializer
 from contest.api.views.base import ApiViewMixin, errors
 from contest.models import Category, Group, Stage, Subject
 from contest.selectors import categories_of
@@ -77,6 +77,7 @@ class DimensionViewSet(ContestItemViewSet):
 
 class GroupViewSet(DimensionViewSet):
     model = Group
+    serializer_class = GroupSerializer
 
 
 class SubjectViewSet(DimensionViewSet):

@@ -1,0 +1,216 @@
+"""Uploads and their processing: store the bytes privately, check them, make the judges' copies.
+
+Receiving happens in the web process and only streams bytes to disk. Everything that reads the
+content (sniffing, PyAV, sanitising) runs in the background worker through `video_process` and
+`attachment_process`, which are idempotent: a job killed halfway runs again from the start and
+replaces its outputs atomically.
+"""
+
+import datetime as dt
+import logging
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contest.errors import ValidationFailed
+from contest.media.attachments import sanitise_document
+from contest.media.errors import MediaRejected
+from contest.media.sniff import sniff_document
+from contest.media.streaming import receive_to_private
+from contest.media.video import VideoRequirements, make_blind_copy, probe_video
+from contest.models import Attachment, ProcessingState, VideoAsset, Work
+from contest.models.contests import AttachmentKind
+from contest.services.works import check_editable
+from contest.storage import new_private_name, private_path
+
+logger = logging.getLogger(__name__)
+MB = 1024 * 1024
+# A job still "processing" after this long died with its worker and is run again.
+STALE_AFTER = dt.timedelta(minutes=30)
+MAX_ATTEMPTS = 3
+ALLOWED_DOCUMENTS = {AttachmentKind.DESIGN: {"docx", "pdf"}, AttachmentKind.SLIDES: {"pptx", "pdf"}}
+
+
+def _locked_editable(work: Work) -> Work:
+    work = Work.objects.select_for_update().select_related("contest").get(pk=work.pk)
+    check_editable(work)
+    return work
+
+
+def video_receive(*, work: Work, stream, length: int | None, original_name: str) -> VideoAsset:
+    """Stream an upload to private storage and queue its check. The current video stays until
+    the new one passes."""
+    check_editable(work)
+    received = receive_to_private(stream, declared_length=length, prefix="videos",
+                                  max_bytes=work.contest.max_file_size_mb * MB)
+    with transaction.atomic():
+        work = _locked_editable(work)
+        video = VideoAsset.objects.create(work=work, file=received.name, size=received.size,
+                                          sha256=received.sha256,
+                                          original_name=original_name[:255])
+        _queue("process_video", video.pk)
+    return video
+
+
+def attachment_receive(*, work: Work, kind: str, stream, length: int | None,
+                       original_name: str) -> Attachment:
+    if kind not in AttachmentKind.values:
+        raise ValidationFailed(fields={"kind": [_("Unknown kind of attachment.")]})
+    check_editable(work)
+    received = receive_to_private(stream, declared_length=length, prefix="attachments",
+                                  max_bytes=work.contest.max_attachment_size_mb * MB)
+    with transaction.atomic():
+        work = _locked_editable(work)
+        attachment = Attachment.objects.create(work=work, kind=kind, file=received.name,
+                                               size=received.size, sha256=received.sha256,
+                                               original_name=original_name[:255])
+        _queue("process_attachment", attachment.pk)
+    return attachment
+
+
+def _queue(task_name: str, pk: int) -> None:
+    from contest import tasks
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: task.enqueue(pk))
+
+
+def _start(model, pk: int):
+    """Mark a job as running; None when there is nothing (more) to do."""
+    with transaction.atomic():
+        item = (model.objects.select_for_update().select_related("work__contest")
+                .filter(pk=pk).first())
+        if item is None or item.state in (ProcessingState.READY, ProcessingState.FAILED):
+            return None
+        if item.attempts >= MAX_ATTEMPTS:
+            _fail(item, "processing_error", {})
+            return None
+        item.state = ProcessingState.PROCESSING
+        item.processing_started_at = timezone.now()
+        item.attempts += 1
+        item.save(update_fields=["state", "processing_started_at", "attempts"])
+        return item
+
+
+def _fail(item, code: str, params: dict) -> None:
+    item.state = ProcessingState.FAILED
+    item.error_code, item.error_params = code, params
+    item.processed_at = timezone.now()
+    item.save(update_fields=["state", "error_code", "error_params", "processed_at"])
+
+
+def _make_current(item, siblings, **fields) -> None:
+    """Make `item` the current file unless a newer upload already replaced it."""
+    newer = siblings.filter(is_current=True, created_at__gt=item.created_at).exists()
+    superseded = list(siblings.filter(is_current=True).exclude(pk=item.pk))
+    if not newer:
+        siblings.filter(is_current=True).update(is_current=False)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.state, item.is_current = ProcessingState.READY, not newer
+    item.error_code, item.error_params = "", {}
+    item.processed_at = timezone.now()
+    item.save()
+    if not newer:
+        transaction.on_commit(lambda: _delete_files(superseded))
+
+
+def _delete_files(items) -> None:
+    for item in items:
+        for name in (item.file, getattr(item, "blind_file", ""),
+                     getattr(item, "poster_file", ""), getattr(item, "sanitised_file", "")):
+            if name:
+                private_path(name).unlink(missing_ok=True)
+
+
+def requirements_of(contest) -> VideoRequirements:
+    return VideoRequirements(
+        allowed_formats=list(contest.allowed_formats),
+        min_duration=float(contest.min_duration_seconds),
+        max_duration=float(contest.max_duration_seconds),
+        min_width=contest.min_width, min_height=contest.min_height,
+        audio_required=contest.audio_required,
+    )
+
+
+def video_process(*, video_id: int) -> None:
+    video = _start(VideoAsset, video_id)
+    if video is None:
+        return
+    contest = video.work.contest
+    # Output names are fixed on the first attempt, so a re-run overwrites instead of leaking.
+    if not video.blind_file:
+        video.blind_file = new_private_name("blind", ".mp4")
+        video.poster_file = new_private_name("posters", ".jpg")
+        video.save(update_fields=["blind_file", "poster_file"])
+    try:
+        probe = probe_video(private_path(video.file), requirements_of(contest))
+        copy = make_blind_copy(private_path(video.file), private_path(video.blind_file),
+                               private_path(video.poster_file), probe=probe,
+                               cut_seconds=float(contest.title_card_seconds))
+    except MediaRejected as exc:
+        logger.info("video %s refused: %s", video.pk, exc.code)
+        _fail(video, exc.code, dict(exc.params or {}))
+        return
+    with transaction.atomic():
+        Work.objects.select_for_update().filter(pk=video.work_id).first()
+        _make_current(
+            video, VideoAsset.objects.filter(work_id=video.work_id),
+            container=probe.format, video_codec=probe.video_codec or "",
+            audio_codec=probe.audio_codec or "", width=probe.width, height=probe.height,
+            duration=Decimal(f"{probe.duration:.2f}"), blind_method=copy.method,
+            blind_duration=Decimal(f"{copy.duration:.2f}"),
+        )
+
+
+def attachment_process(*, attachment_id: int) -> None:
+    attachment = _start(Attachment, attachment_id)
+    if attachment is None:
+        return
+    if not attachment.sanitised_file:
+        attachment.sanitised_file = new_private_name("sanitised")
+        attachment.save(update_fields=["sanitised_file"])
+    try:
+        doc_type = sniff_document(private_path(attachment.file))
+        if doc_type not in ALLOWED_DOCUMENTS[attachment.kind]:
+            raise MediaRejected("document_type_not_allowed",
+                                params={"type": doc_type, "kind": attachment.kind})
+        sanitise_document(private_path(attachment.file), private_path(attachment.sanitised_file),
+                          doc_type)
+    except MediaRejected as exc:
+        _fail(attachment, exc.code, dict(exc.params or {}))
+        return
+    with transaction.atomic():
+        Work.objects.select_for_update().filter(pk=attachment.work_id).first()
+        _make_current(attachment, Attachment.objects.filter(work_id=attachment.work_id,
+                                                            kind=attachment.kind),
+                      doc_type=doc_type)
+
+
+def stale_jobs() -> dict[str, list[int]]:
+    """Uploads whose job never ran or died with its worker (for the recovery task)."""
+    cutoff = timezone.now() - STALE_AFTER
+    found = {}
+    for name, model in (("process_video", VideoAsset), ("process_attachment", Attachment)):
+        found[name] = list(
+            model.objects.filter(state__in=[ProcessingState.UPLOADED,
+                                            ProcessingState.PROCESSING])
+            .exclude(processing_started_at__gt=cutoff)
+            .filter(created_at__lt=timezone.now() - dt.timedelta(minutes=2))
+            .values_list("pk", flat=True)
+        )
+    return found
+
+
+def media_recover() -> int:
+    """Queue again every stale job. Safe to run at any time: processing is idempotent."""
+    from contest import tasks
+
+    count = 0
+    for name, ids in stale_jobs().items():
+        for pk in ids:
+            getattr(tasks, name).enqueue(pk)
+            count += 1
+    return count
