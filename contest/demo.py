@@ -160,6 +160,7 @@ def _contest() -> Contest:
         ),
     )
     groups = _dimensions(contest, Group, GROUPS)
+    Group.objects.filter(pk=groups["student"].pk).update(requires_supervisor=True)
     stages = _dimensions(contest, Stage, STAGES)
     subjects = _dimensions(contest, Subject, SUBJECTS)
     combinations = itertools.product(groups.values(), stages.values(), subjects.values())
