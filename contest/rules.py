@@ -48,6 +48,14 @@ rules.add_perm("contest.create_contest", is_verified & can_create_contests)
 rules.add_perm("contest.view_contest", is_public_contest | is_organiser | rules.is_superuser)
 rules.add_perm("contest.manage_contest", is_organiser | rules.is_superuser)
 rules.add_perm("contest.judge_contest", is_judge)
+
+
+@rules.predicate
+def is_coordinator(user, contest) -> bool:
+    return _has_role(user, contest, ContestRole.Role.COORDINATOR)
+
+
+rules.add_perm("contest.coordinate_contest", is_coordinator)
 # An organiser or judge of a contest may not enter it; anyone else who verified their e-mail may.
 rules.add_perm(
     "contest.enter_contest", is_verified & is_open_for_entries & ~is_organiser & ~is_judge

@@ -115,8 +115,14 @@ def access_work(user: User, pk: int, perm: str = "contest.view_work") -> Work:
     return work
 
 
+def _latest_video_state() -> Subquery:
+    latest = VideoAsset.objects.filter(work=OuterRef("pk")).order_by("-created_at")
+    return Subquery(latest.values("state")[:1])
+
+
 def works_of_entrant(user: User, contest: Contest | None = None) -> QuerySet[Work]:
-    works = Work.objects.filter(entrant=user).select_related("contest", "category")
+    works = (Work.objects.filter(entrant=user).select_related("contest", "category")
+             .annotate(video_state=_latest_video_state()))
     if contest is not None:
         works = works.filter(contest=contest)
     return works.prefetch_related(_current_videos(), _current_attachments())
@@ -163,9 +169,7 @@ def works_for_screening(contest: Contest, *, category: str = "", status: str = "
     if status:
         works = works.filter(status=status)
     if state:
-        latest = VideoAsset.objects.filter(work=OuterRef("pk")).order_by("-created_at")
-        works = works.annotate(video_state=Subquery(latest.values("state")[:1])).filter(
-            video_state=state)
+        works = works.annotate(video_state=_latest_video_state()).filter(video_state=state)
     if q:
         works = works.filter(Q(title__icontains=q) | Q(anonymous_code__iexact=q.strip())
                              | Q(entrant__real_name__icontains=q)

@@ -43,29 +43,47 @@ def video_receive(*, work: Work, stream, length: int | None, original_name: str)
     """Stream an upload to private storage and queue its check. The current video stays until
     the new one passes."""
     check_editable(work)
-    received = receive_to_private(stream, declared_length=length, prefix="videos",
-                                  max_bytes=work.contest.max_file_size_mb * MB)
+    received = receive_to_private(
+        stream,
+        declared_length=length,
+        prefix="videos",
+        max_bytes=work.contest.max_file_size_mb * MB,
+    )
     with transaction.atomic():
         work = _locked_editable(work)
-        video = VideoAsset.objects.create(work=work, file=received.name, size=received.size,
-                                          sha256=received.sha256,
-                                          original_name=original_name[:255])
+        video = VideoAsset.objects.create(
+            work=work,
+            file=received.name,
+            size=received.size,
+            sha256=received.sha256,
+            original_name=original_name[:255],
+        )
         _queue("process_video", video.pk)
     return video
 
 
-def attachment_receive(*, work: Work, kind: str, stream, length: int | None,
-                       original_name: str) -> Attachment:
+def attachment_receive(
+    *, work: Work, kind: str, stream, length: int | None, original_name: str
+) -> Attachment:
     if kind not in AttachmentKind.values:
         raise ValidationFailed(fields={"kind": [_("Unknown kind of attachment.")]})
     check_editable(work)
-    received = receive_to_private(stream, declared_length=length, prefix="attachments",
-                                  max_bytes=work.contest.max_attachment_size_mb * MB)
+    received = receive_to_private(
+        stream,
+        declared_length=length,
+        prefix="attachments",
+        max_bytes=work.contest.max_attachment_size_mb * MB,
+    )
     with transaction.atomic():
         work = _locked_editable(work)
-        attachment = Attachment.objects.create(work=work, kind=kind, file=received.name,
-                                               size=received.size, sha256=received.sha256,
-                                               original_name=original_name[:255])
+        attachment = Attachment.objects.create(
+            work=work,
+            kind=kind,
+            file=received.name,
+            size=received.size,
+            sha256=received.sha256,
+            original_name=original_name[:255],
+        )
         _queue("process_attachment", attachment.pk)
     return attachment
 
@@ -80,8 +98,9 @@ def _queue(task_name: str, pk: int) -> None:
 def _start(model, pk: int):
     """Mark a job as running; None when there is nothing (more) to do."""
     with transaction.atomic():
-        item = (model.objects.select_for_update().select_related("work__contest")
-                .filter(pk=pk).first())
+        item = (
+            model.objects.select_for_update().select_related("work__contest").filter(pk=pk).first()
+        )
         if item is None or item.state in (ProcessingState.READY, ProcessingState.FAILED):
             return None
         if item.attempts >= MAX_ATTEMPTS:
@@ -119,10 +138,24 @@ def _make_current(item, siblings, **fields) -> None:
 
 def _delete_files(items) -> None:
     for item in items:
-        for name in (item.file, getattr(item, "blind_file", ""),
-                     getattr(item, "poster_file", ""), getattr(item, "sanitised_file", "")):
+        for name in (
+            item.file,
+            getattr(item, "blind_file", ""),
+            getattr(item, "poster_file", ""),
+            getattr(item, "sanitised_file", ""),
+        ):
             if name:
                 private_path(name).unlink(missing_ok=True)
+
+
+def refusal_text(item) -> str:
+    """Why processing refused this file, in the active language (for pages, API and e-mail)."""
+    if not item.error_code:
+        return ""
+    try:
+        return str(MediaRejected(item.error_code, **item.error_params))
+    except KeyError:
+        return _("The file could not be processed. Please upload it again.")
 
 
 def requirements_of(contest) -> VideoRequirements:
@@ -130,7 +163,8 @@ def requirements_of(contest) -> VideoRequirements:
         allowed_formats=list(contest.allowed_formats),
         min_duration=float(contest.min_duration_seconds),
         max_duration=float(contest.max_duration_seconds),
-        min_width=contest.min_width, min_height=contest.min_height,
+        min_width=contest.min_width,
+        min_height=contest.min_height,
         audio_required=contest.audio_required,
     )
 
@@ -145,11 +179,17 @@ def video_process(*, video_id: int) -> None:
         video.blind_file = new_private_name("blind", ".mp4")
         video.poster_file = new_private_name("posters", ".jpg")
         video.save(update_fields=["blind_file", "poster_file"])
+    for name in (video.blind_file, video.poster_file):
+        private_path(name).parent.mkdir(parents=True, exist_ok=True)
     try:
         probe = probe_video(private_path(video.file), requirements_of(contest))
-        copy = make_blind_copy(private_path(video.file), private_path(video.blind_file),
-                               private_path(video.poster_file), probe=probe,
-                               cut_seconds=float(contest.title_card_seconds))
+        copy = make_blind_copy(
+            private_path(video.file),
+            private_path(video.blind_file),
+            private_path(video.poster_file),
+            probe=probe,
+            cut_seconds=float(contest.title_card_seconds),
+        )
     except MediaRejected as exc:
         logger.info("video %s refused: %s", video.pk, exc.code)
         _fail(video, exc.code, dict(exc.params or {}))
@@ -157,10 +197,15 @@ def video_process(*, video_id: int) -> None:
     with transaction.atomic():
         Work.objects.select_for_update().filter(pk=video.work_id).first()
         _make_current(
-            video, VideoAsset.objects.filter(work_id=video.work_id),
-            container=probe.format, video_codec=probe.video_codec or "",
-            audio_codec=probe.audio_codec or "", width=probe.width, height=probe.height,
-            duration=Decimal(f"{probe.duration:.2f}"), blind_method=copy.method,
+            video,
+            VideoAsset.objects.filter(work_id=video.work_id),
+            container=probe.format,
+            video_codec=probe.video_codec or "",
+            audio_codec=probe.audio_codec or "",
+            width=probe.width,
+            height=probe.height,
+            duration=Decimal(f"{probe.duration:.2f}"),
+            blind_method=copy.method,
             blind_duration=Decimal(f"{copy.duration:.2f}"),
         )
 
@@ -172,21 +217,25 @@ def attachment_process(*, attachment_id: int) -> None:
     if not attachment.sanitised_file:
         attachment.sanitised_file = new_private_name("sanitised")
         attachment.save(update_fields=["sanitised_file"])
+    private_path(attachment.sanitised_file).parent.mkdir(parents=True, exist_ok=True)
     try:
         doc_type = sniff_document(private_path(attachment.file))
         if doc_type not in ALLOWED_DOCUMENTS[attachment.kind]:
-            raise MediaRejected("document_type_not_allowed",
-                                params={"type": doc_type, "kind": attachment.kind})
-        sanitise_document(private_path(attachment.file), private_path(attachment.sanitised_file),
-                          doc_type)
+            allowed = ", ".join(sorted(t.upper() for t in ALLOWED_DOCUMENTS[attachment.kind]))
+            raise MediaRejected("document_type_not_allowed", allowed=allowed, kind=doc_type.upper())
+        sanitise_document(
+            private_path(attachment.file), private_path(attachment.sanitised_file), doc_type
+        )
     except MediaRejected as exc:
         _fail(attachment, exc.code, dict(exc.params or {}))
         return
     with transaction.atomic():
         Work.objects.select_for_update().filter(pk=attachment.work_id).first()
-        _make_current(attachment, Attachment.objects.filter(work_id=attachment.work_id,
-                                                            kind=attachment.kind),
-                      doc_type=doc_type)
+        _make_current(
+            attachment,
+            Attachment.objects.filter(work_id=attachment.work_id, kind=attachment.kind),
+            doc_type=doc_type,
+        )
 
 
 def stale_jobs() -> dict[str, list[int]]:
@@ -195,8 +244,7 @@ def stale_jobs() -> dict[str, list[int]]:
     found = {}
     for name, model in (("process_video", VideoAsset), ("process_attachment", Attachment)):
         found[name] = list(
-            model.objects.filter(state__in=[ProcessingState.UPLOADED,
-                                            ProcessingState.PROCESSING])
+            model.objects.filter(state__in=[ProcessingState.UPLOADED, ProcessingState.PROCESSING])
             .exclude(processing_started_at__gt=cutoff)
             .filter(created_at__lt=timezone.now() - dt.timedelta(minutes=2))
             .values_list("pk", flat=True)

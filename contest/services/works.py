@@ -215,14 +215,21 @@ def work_submit(*, work: Work, actor: User, accept_licence: bool) -> Work:
     return work
 
 
+def can_withdraw(work: Work, now=None) -> bool:
+    """Before the deadline, or for a returned work while fixes are still open."""
+    return work.status in ACTIVE and (
+        submissions_open(work.contest, now)
+        or (work.status == S.RETURNED and fixes_open(work.contest, now))
+    )
+
+
 @transaction.atomic
 def work_withdraw(*, work: Work, actor: User) -> Work:
     work = Work.objects.select_for_update().select_related("contest").get(pk=work.pk)
     if work.status not in ACTIVE:
         raise Conflict(_("A work that is “%s” cannot be withdrawn.") % work.get_status_display(),
                        code="not_withdrawable")
-    if not (submissions_open(work.contest) or (work.status == S.RETURNED
-                                               and fixes_open(work.contest))):
+    if not can_withdraw(work):
         raise Conflict(_("The deadline has passed: the work can no longer be withdrawn."),
                        code="deadline_passed")
     _record(work, actor=actor, to=S.WITHDRAWN)

@@ -20,6 +20,7 @@ from contest.selectors import (
     institution_names_matching,
     unverified_user_by_email,
     user_roles,
+    works_of_entrant,
 )
 from contest.services.accounts import (
     institution_get_or_create,
@@ -33,6 +34,7 @@ from contest.services.accounts import (
 # not become a way to flood someone's mailbox.
 RESEND_INTERVAL_SECONDS = 120
 INSTITUTION_SUGGESTIONS = 20
+DASHBOARD_WORKS = 5
 _REGISTERED_EMAIL_KEY = "accounts:registered_email"
 
 
@@ -186,6 +188,8 @@ def dashboard(request):
     context = {
         "organised": [r.contest for r in roles if r.role == ContestRole.Role.ORGANISER],
         "judged": [r.contest for r in roles if r.role == ContestRole.Role.JUDGE],
+        "coordinated": [r for r in roles if r.role == ContestRole.Role.COORDINATOR],
         "open_contests": open_contests,
+        "works": works_of_entrant(request.user)[:DASHBOARD_WORKS],
     }
     return render(request, "accounts/dashboard.html", context)
