@@ -161,6 +161,7 @@ def works_for_screening(contest: Contest, *, category: str = "", status: str = "
                         state: str = "", q: str = "") -> QuerySet[Work]:
     """The organiser's screening queue with its filters; constant queries per page."""
     works = (Work.objects.filter(contest=contest).exclude(status=Work.Status.DRAFT)
+             .annotate(video_state=_latest_video_state())
              .select_related("category", "entrant__institution")
              .prefetch_related(_current_videos(), _current_attachments())
              .order_by("submitted_at", "pk"))
@@ -169,7 +170,7 @@ def works_for_screening(contest: Contest, *, category: str = "", status: str = "
     if status:
         works = works.filter(status=status)
     if state:
-        works = works.annotate(video_state=_latest_video_state()).filter(video_state=state)
+        works = works.filter(video_state=state)
     if q:
         works = works.filter(Q(title__icontains=q) | Q(anonymous_code__iexact=q.strip())
                              | Q(entrant__real_name__icontains=q)

@@ -271,9 +271,8 @@ def _screenable_from(contest: Contest) -> set[str]:
     return {S.ENDORSED} if contest.endorsement_required else {S.SUBMITTED, S.ENDORSED}
 
 
-@transaction.atomic
-def work_screen(*, work: Work, actor: User, decision: str, reason: str = "") -> Work:
-    """An organiser's screening decision: accept, return for fixes, reject, or disqualify."""
+def check_decision(decision: str, reason: str) -> tuple[str, str]:
+    """The target status and the cleaned reason of a screening decision, or a field error."""
     target = SCREEN_DECISIONS.get(decision)
     if target is None:
         raise ValidationFailed(fields={"decision": [_("Choose a valid decision.")]})
@@ -282,6 +281,13 @@ def work_screen(*, work: Work, actor: User, decision: str, reason: str = "") -> 
         raise ValidationFailed(fields={"reason": [_("Give the entrant a reason.")]})
     if len(reason) > 2000:
         raise ValidationFailed(fields={"reason": [_("Use at most %d characters.") % 2000]})
+    return target, reason
+
+
+@transaction.atomic
+def work_screen(*, work: Work, actor: User, decision: str, reason: str = "") -> Work:
+    """An organiser's screening decision: accept, return for fixes, reject, or disqualify."""
+    target, reason = check_decision(decision, reason)
     work = Work.objects.select_for_update().select_related("contest").get(pk=work.pk)
     allowed = ACTIVE - {S.DRAFT} if target == S.DISQUALIFIED else _screenable_from(work.contest)
     if work.status not in allowed:
@@ -298,6 +304,7 @@ def works_screen_bulk(*, works: Iterable[Work], actor: User, decision: str,
     """Screen several works; each in its own transaction. Returns {work id: error} for refusals."""
     from contest.errors import DomainError
 
+    check_decision(decision, reason)  # a bad decision or reason refuses the whole batch at once
     refused = {}
     for work in works:
         try:
