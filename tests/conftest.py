@@ -30,3 +30,14 @@ def organiser(db, contest):
 @pytest.fixture
 def creator(db):
     return factories.CreatorFactory()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_media_root():
+    """Each run stores uploads in its own private folder, removed at the end."""
+    import shutil
+
+    from django.conf import settings
+
+    yield
+    shutil.rmtree(settings.PRIVATE_MEDIA_ROOT, ignore_errors=True)

@@ -39,6 +39,12 @@ def _locked_editable(work: Work) -> Work:
     return work
 
 
+def upload_limit(work: Work, kind: str | None) -> int:
+    """The largest upload accepted, in bytes: the video's (kind None) or an attachment's."""
+    contest = work.contest
+    return (contest.max_file_size_mb if kind is None else contest.max_attachment_size_mb) * MB
+
+
 def video_receive(*, work: Work, stream, length: int | None, original_name: str) -> VideoAsset:
     """Stream an upload to private storage and queue its check. The current video stays until
     the new one passes."""
@@ -47,7 +53,7 @@ def video_receive(*, work: Work, stream, length: int | None, original_name: str)
         stream,
         declared_length=length,
         prefix="videos",
-        max_bytes=work.contest.max_file_size_mb * MB,
+        max_bytes=upload_limit(work, None),
     )
     with transaction.atomic():
         work = _locked_editable(work)
@@ -72,7 +78,7 @@ def attachment_receive(
         stream,
         declared_length=length,
         prefix="attachments",
-        max_bytes=work.contest.max_attachment_size_mb * MB,
+        max_bytes=upload_limit(work, kind),
     )
     with transaction.atomic():
         work = _locked_editable(work)

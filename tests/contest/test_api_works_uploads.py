@@ -88,9 +88,12 @@ def test_a_real_clip_becomes_ready_and_the_work_can_be_submitted(
     assert video["state"] == "ready" and video["is_current"] is True
     assert (video["width"], video["height"]) == (320, 240)
     assert video["urls"]["blind"].startswith("http://testserver/media/videos/")
-    # The media views take the session of the site (not the API token).
-    client.force_login(work.entrant)
-    assert client.get(video["urls"]["blind"]).status_code == 200
+    # The download links work with the same API token.
+    blind = client.get(video["urls"]["blind"])
+    assert blind.status_code == 200 and blind["Content-Type"] == "video/mp4"
+    assert client_for().get(video["urls"]["blind"]).status_code == 302  # anonymous: log in
+    stranger = client_for(wf.WorkFactory().entrant)
+    assert stranger.get(video["urls"]["blind"]).status_code == 404
     response = client.post(
         f"{API}/works/{work.pk}/submit/", {"accept_licence": True}, format="json"
     )
