@@ -5,14 +5,35 @@ nothing the second time.
 """
 
 import datetime as dt
+import io
 import itertools
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth.models import Group as AuthGroup
 from django.db import transaction
 from django.utils import timezone
 
-from contest.models import Category, Contest, ContestRole, Group, Institution, Stage, Subject, User
+from contest.demo_media import demo_pdf, write_demo_clip
+from contest.models import (
+    Category,
+    Contest,
+    ContestRole,
+    Group,
+    Institution,
+    Stage,
+    Subject,
+    User,
+    Work,
+)
+from contest.services.media import (
+    attachment_process,
+    attachment_receive,
+    video_process,
+    video_receive,
+)
+from contest.services.works import work_create, work_screen, work_submit
 
 DEMO_PASSWORD = "Weike-Demo-2026"  # noqa: S105 -- demo accounts only; seed_demo refuses without DEBUG
 
@@ -226,4 +247,81 @@ def seed_demo() -> DemoSummary:
         user = _user(f"entrant{i:02d}@demo.cn", name, institutions[(i * 5) % len(institutions)])
         if i <= 2:
             logins.append(("entrant", user.email, name))
+    _demo_works(contest, User.objects.get(email=ORGANISERS[0][0]))
     return DemoSummary(contest=contest, logins=logins)
+
+
+# (entrant number, category code, title, supervisor, screening decision and reason)
+DEMO_WORKS = [
+    (1, "primary-math-teacher", "分数的初步认识", "", ("accept", "")),
+    (2, "junior-physics-teacher", "光的折射", "", ("return", "请在教学设计中补充教学目标。")),
+    (3, "senior-chinese-student", "古诗词中的意象", "何静", None),
+    (4, "junior-english-teacher", "一般过去时的用法", "", "draft"),
+]
+
+
+def _demo_works(contest: Contest, organiser: User) -> None:
+    """A few works with real (synthetic) videos in several states, for screening in the demo."""
+    pending = [
+        w
+        for w in DEMO_WORKS
+        if not Work.objects.filter(
+            contest=contest, entrant__email=f"entrant{w[0]:02d}@demo.cn"
+        ).exists()
+    ]
+    if not pending:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        clip = write_demo_clip(
+            Path(folder) / "demo.mp4",
+            seconds=contest.min_duration_seconds + 20,
+            title_seconds=float(contest.title_card_seconds),
+            label="C20 demo",
+        )
+        for number, category, title, supervisor, decision in pending:
+            _demo_work(contest, organiser, clip, number, category, title, supervisor, decision)
+
+
+def _demo_work(
+    contest,
+    organiser,
+    clip: Path,
+    number: int,
+    category: str,
+    title: str,
+    supervisor: str,
+    decision,
+) -> None:
+    entrant = User.objects.get(email=f"entrant{number:02d}@demo.cn")
+    work = work_create(
+        contest=contest,
+        entrant=entrant,
+        title=title,
+        category=contest.categories.get(code=category),
+        summary=f"《{title}》微课：聚焦一个知识点的 5 分钟讲解。",
+        supervisor_name=supervisor,
+        supervisor_institution="陕西师范大学" if supervisor else "",
+    )
+    if decision == "draft":
+        return
+    with clip.open("rb") as stream:
+        video = video_receive(
+            work=work,
+            stream=stream,
+            length=clip.stat().st_size,
+            original_name=f"{entrant.real_name}-{title}.mp4",
+        )
+    video_process(video_id=video.pk)
+    for kind in contest.required_attachments:
+        pdf = demo_pdf(entrant.real_name, title)
+        attachment = attachment_receive(
+            work=work,
+            kind=kind,
+            stream=io.BytesIO(pdf),
+            length=len(pdf),
+            original_name=f"{kind}.pdf",
+        )
+        attachment_process(attachment_id=attachment.pk)
+    work = work_submit(work=work, actor=entrant, accept_licence=True)
+    if decision:
+        work_screen(work=work, actor=organiser, decision=decision[0], reason=decision[1])

@@ -374,7 +374,7 @@ def test_edit_form_is_prefilled_in_china_time(client, open_contest):
     html = client.get(reverse("contest_edit", args=[open_contest.slug])).content.decode()
     assert 'value="原标题"' in html
     assert 'value="2026-07-01T00:00"' in html
-    assert 'value="mp4" id="id_allowed_formats_0" checked' in html
+    assert 'value="mp4" class="form-check-input" id="id_allowed_formats_0" checked' in html
 
 
 @pytest.mark.django_db
