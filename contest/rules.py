@@ -80,7 +80,9 @@ def is_work_coordinator(user, work) -> bool:
     if work is None or not user.is_authenticated:
         return False
     return ContestRole.objects.filter(
-        contest_id=work.contest_id, user=user, role=ContestRole.Role.COORDINATOR,
+        contest_id=work.contest_id,
+        user=user,
+        role=ContestRole.Role.COORDINATOR,
         institution_id=work.entrant.institution_id,
     ).exists()
 

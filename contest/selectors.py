@@ -104,11 +104,15 @@ def unverified_user_by_email(email: str) -> User | None:
 
 def access_work(user: User, pk: int, perm: str = "contest.view_work") -> Work:
     """The work if the user may `perm` it. Works the user may not see at all look not-found."""
-    work = (Work.objects.select_related("contest", "category", "entrant__institution")
-            .filter(pk=pk).first())
-    if work is None or (not user.has_perm("contest.view_work", work) and not (
-        perm == "contest.endorse_work" and user.has_perm(perm, work)
-    )):
+    work = (
+        Work.objects.select_related("contest", "category", "entrant__institution")
+        .filter(pk=pk)
+        .first()
+    )
+    if work is None or (
+        not user.has_perm("contest.view_work", work)
+        and not (perm == "contest.endorse_work" and user.has_perm(perm, work))
+    ):
         raise NotFound()
     if perm != "contest.view_work" and not user.has_perm(perm, work):
         raise PermissionDeniedError()
@@ -121,21 +125,28 @@ def _latest_video_state() -> Subquery:
 
 
 def works_of_entrant(user: User, contest: Contest | None = None) -> QuerySet[Work]:
-    works = (Work.objects.filter(entrant=user).select_related("contest", "category")
-             .annotate(video_state=_latest_video_state()))
+    works = (
+        Work.objects.filter(entrant=user)
+        .select_related("contest", "category")
+        .annotate(video_state=_latest_video_state())
+    )
     if contest is not None:
         works = works.filter(contest=contest)
     return works.prefetch_related(_current_videos(), _current_attachments())
 
 
 def _current_videos() -> Prefetch:
-    return Prefetch("videos", queryset=VideoAsset.objects.filter(is_current=True),
-                    to_attr="current_videos")
+    return Prefetch(
+        "videos", queryset=VideoAsset.objects.filter(is_current=True), to_attr="current_videos"
+    )
 
 
 def _current_attachments() -> Prefetch:
-    return Prefetch("attachments", queryset=Attachment.objects.filter(is_current=True),
-                    to_attr="current_attachments")
+    return Prefetch(
+        "attachments",
+        queryset=Attachment.objects.filter(is_current=True),
+        to_attr="current_attachments",
+    )
 
 
 def work_media(work: Work) -> dict:
@@ -157,14 +168,18 @@ def work_media(work: Work) -> dict:
 SCREENING_FILTERS = ("category", "status", "state", "q")
 
 
-def works_for_screening(contest: Contest, *, category: str = "", status: str = "",
-                        state: str = "", q: str = "") -> QuerySet[Work]:
+def works_for_screening(
+    contest: Contest, *, category: str = "", status: str = "", state: str = "", q: str = ""
+) -> QuerySet[Work]:
     """The organiser's screening queue with its filters; constant queries per page."""
-    works = (Work.objects.filter(contest=contest).exclude(status=Work.Status.DRAFT)
-             .annotate(video_state=_latest_video_state())
-             .select_related("category", "entrant__institution")
-             .prefetch_related(_current_videos(), _current_attachments())
-             .order_by("submitted_at", "pk"))
+    works = (
+        Work.objects.filter(contest=contest)
+        .exclude(status=Work.Status.DRAFT)
+        .annotate(video_state=_latest_video_state())
+        .select_related("category", "entrant__institution")
+        .prefetch_related(_current_videos(), _current_attachments())
+        .order_by("submitted_at", "pk")
+    )
     if category:
         works = works.filter(category__code=category)
     if status:
@@ -172,17 +187,26 @@ def works_for_screening(contest: Contest, *, category: str = "", status: str = "
     if state:
         works = works.filter(video_state=state)
     if q:
-        works = works.filter(Q(title__icontains=q) | Q(anonymous_code__iexact=q.strip())
-                             | Q(entrant__real_name__icontains=q)
-                             | Q(entrant__institution__name__icontains=q))
+        works = works.filter(
+            Q(title__icontains=q)
+            | Q(anonymous_code__iexact=q.strip())
+            | Q(entrant__real_name__icontains=q)
+            | Q(entrant__institution__name__icontains=q)
+        )
     return works
 
 
 def works_to_endorse(user: User, contest: Contest) -> QuerySet[Work]:
     """Submitted and endorsed works of the institutions the user coordinates in the contest."""
-    institutions = ContestRole.objects.filter(contest=contest, user=user,
-                                              role=ContestRole.Role.COORDINATOR).values(
-        "institution_id")
-    return (Work.objects.filter(contest=contest, entrant__institution_id__in=institutions,
-                                status__in=[Work.Status.SUBMITTED, Work.Status.ENDORSED])
-            .select_related("category", "entrant").order_by("status", "submitted_at"))
+    institutions = ContestRole.objects.filter(
+        contest=contest, user=user, role=ContestRole.Role.COORDINATOR
+    ).values("institution_id")
+    return (
+        Work.objects.filter(
+            contest=contest,
+            entrant__institution_id__in=institutions,
+            status__in=[Work.Status.SUBMITTED, Work.Status.ENDORSED],
+        )
+        .select_related("category", "entrant")
+        .order_by("status", "submitted_at")
+    )

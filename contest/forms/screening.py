@@ -93,4 +93,3 @@ class ScreeningBulkForm(ScreeningDecisionForm):
         if len(works) > MAX_BULK:
             raise forms.ValidationError(_("Choose at most %d works at once.") % MAX_BULK)
         return works
-

@@ -73,7 +73,8 @@ class Contest(models.Model):
         _("works allowed per entrant"), default=1, validators=[MinValueValidator(1)]
     )
     max_attachment_size_mb = models.PositiveIntegerField(
-        _("maximum attachment size (MB)"), default=50,
+        _("maximum attachment size (MB)"),
+        default=50,
         validators=[MinValueValidator(1), MaxValueValidator(500)],
     )
     audio_required = models.BooleanField(_("videos must have sound"), default=True)
@@ -81,7 +82,9 @@ class Contest(models.Model):
         _("co-authors allowed per work"), default=2, validators=[MaxValueValidator(10)]
     )
     screening_deadline = models.DateTimeField(
-        _("deadline for works returned for fixes"), null=True, blank=True,
+        _("deadline for works returned for fixes"),
+        null=True,
+        blank=True,
         help_text=_("Entrants may resubmit a returned work until then."),
     )
     endorsement_required = models.BooleanField(
@@ -91,7 +94,8 @@ class Contest(models.Model):
         _("works an institution may endorse (0: no limit)"), default=0
     )
     endorsement_quota_percent = models.PositiveSmallIntegerField(
-        _("share of its works an institution may endorse, in % (0: no limit)"), default=0,
+        _("share of its works an institution may endorse, in % (0: no limit)"),
+        default=0,
         validators=[MaxValueValidator(100)],
     )
 
@@ -140,8 +144,12 @@ class ContestRole(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     institution = models.ForeignKey(
-        "contest.Institution", verbose_name=_("institution"), on_delete=models.CASCADE,
-        null=True, blank=True, related_name="+",
+        "contest.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

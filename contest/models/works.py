@@ -28,7 +28,9 @@ class Work(models.Model):
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="works"
     )
     entrant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("entrant"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entrant"),
+        on_delete=models.PROTECT,
         related_name="works",
     )
     title = models.CharField(_("title"), max_length=120)
@@ -168,7 +170,9 @@ class Attachment(MediaFile):
         ordering = ["kind", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                "work", "kind", condition=Q(is_current=True),
+                "work",
+                "kind",
+                condition=Q(is_current=True),
                 name="attachment_one_current_per_kind",
             ),
         ]

@@ -85,8 +85,11 @@ def _validate_contest(contest: Contest) -> None:
         ]
     if contest.min_duration_seconds > contest.max_duration_seconds:
         errors["max_duration_seconds"] = [_("The maximum length must not be below the minimum.")]
-    if (contest.screening_deadline and contest.submission_closes_at
-            and contest.screening_deadline <= contest.submission_closes_at):
+    if (
+        contest.screening_deadline
+        and contest.submission_closes_at
+        and contest.screening_deadline <= contest.submission_closes_at
+    ):
         errors["screening_deadline"] = [
             _("The deadline for returned works must come after the submission deadline.")
         ]
@@ -205,7 +208,13 @@ DIMENSIONS = {"groups": Group, "subjects": Subject, "stages": Stage}
 
 @transaction.atomic
 def dimension_save(
-    *, contest: Contest, model, instance=None, name: str, code: str, order: int = 0,
+    *,
+    contest: Contest,
+    model,
+    instance=None,
+    name: str,
+    code: str,
+    order: int = 0,
     requires_supervisor: bool | None = None,
 ):
     """Create or update a group, subject or stage of the contest (`requires_supervisor`: groups)."""

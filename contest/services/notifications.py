@@ -19,8 +19,10 @@ SUBJECTS = {
 SENTENCES = {
     "submitted": _("We have received your work. You can follow its status on the platform."),
     "accepted": _("Your work passed screening and will go to the judges."),
-    "returned": _("Your work needs fixes before it can go to the judges. Please change it and "
-                  "submit it again before the deadline."),
+    "returned": _(
+        "Your work needs fixes before it can go to the judges. Please change it and "
+        "submit it again before the deadline."
+    ),
     "rejected": _("Your work did not pass screening."),
     "disqualified": _("Your work was disqualified by the organisers."),
 }
@@ -32,7 +34,9 @@ def work_notification_send(*, work_id: int, event: str) -> bool:
         return False
     with translation.override(work.entrant.language):
         context = {
-            "work": work, "user": work.entrant, "sentence": SENTENCES[event],
+            "work": work,
+            "user": work.entrant,
+            "sentence": SENTENCES[event],
             "reason": work.status_reason if event != "submitted" else "",
             "link": settings.SITE_URL.rstrip("/") + reverse("work_detail", args=[work.pk]),
         }

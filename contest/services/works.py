@@ -33,8 +33,12 @@ CODE_LENGTH = 8
 EDITABLE = {S.DRAFT, S.RETURNED}
 # Statuses that count against the works-per-entrant limit.
 ACTIVE = {S.DRAFT, S.SUBMITTED, S.ENDORSED, S.ACCEPTED, S.RETURNED}
-SCREEN_DECISIONS = {"accept": S.ACCEPTED, "return": S.RETURNED, "reject": S.REJECTED,
-                    "disqualify": S.DISQUALIFIED}
+SCREEN_DECISIONS = {
+    "accept": S.ACCEPTED,
+    "return": S.RETURNED,
+    "reject": S.REJECTED,
+    "disqualify": S.DISQUALIFIED,
+}
 WORK_FIELDS = ("title", "summary", "category", "supervisor_name", "supervisor_institution")
 
 
@@ -48,9 +52,11 @@ def new_anonymous_code(contest: Contest) -> str:
 
 def submissions_open(contest: Contest, now=None) -> bool:
     now = now or timezone.now()
-    return (contest.phase == Contest.Phase.OPEN
-            and (contest.submission_opens_at is None or now >= contest.submission_opens_at)
-            and (contest.submission_closes_at is None or now < contest.submission_closes_at))
+    return (
+        contest.phase == Contest.Phase.OPEN
+        and (contest.submission_opens_at is None or now >= contest.submission_opens_at)
+        and (contest.submission_closes_at is None or now < contest.submission_closes_at)
+    )
 
 
 def fixes_open(contest: Contest, now=None) -> bool:
@@ -59,8 +65,11 @@ def fixes_open(contest: Contest, now=None) -> bool:
     if submissions_open(contest, now):
         return True
     deadline = contest.screening_deadline
-    return (deadline is not None and now < deadline
-            and contest.phase in (Contest.Phase.OPEN, Contest.Phase.SCREENING))
+    return (
+        deadline is not None
+        and now < deadline
+        and contest.phase in (Contest.Phase.OPEN, Contest.Phase.SCREENING)
+    )
 
 
 def can_edit(work: Work, now=None) -> bool:
@@ -73,16 +82,20 @@ def can_edit(work: Work, now=None) -> bool:
 
 def check_editable(work: Work) -> None:
     if work.status not in EDITABLE:
-        raise Conflict(_("A work that is “%s” can no longer be changed.")
-                       % work.get_status_display(), code="not_editable")
+        raise Conflict(
+            _("A work that is “%s” can no longer be changed.") % work.get_status_display(),
+            code="not_editable",
+        )
     if not can_edit(work):
-        raise Conflict(_("The deadline has passed: the work can no longer be changed."),
-                       code="deadline_passed")
+        raise Conflict(
+            _("The deadline has passed: the work can no longer be changed."), code="deadline_passed"
+        )
 
 
 def _record(work: Work, *, actor: User | None, to: str, reason: str = "") -> None:
-    WorkEvent.objects.create(work=work, actor=actor, from_status=work.status, to_status=to,
-                             reason=reason)
+    WorkEvent.objects.create(
+        work=work, actor=actor, from_status=work.status, to_status=to, reason=reason
+    )
     work.status = to
     work.status_reason = reason
 
@@ -99,14 +112,19 @@ def _clean_fields(contest: Contest, fields: dict) -> dict:
     for name in unknown:
         errors[name] = [_("Unknown field.")]
     category = fields.get("category")
-    if category is not None and (not isinstance(category, Category)
-                                 or category.contest_id != contest.pk):
+    if category is not None and (
+        not isinstance(category, Category) or category.contest_id != contest.pk
+    ):
         errors["category"] = [_("Choose a category of this contest.")]
     title = " ".join(str(fields.get("title", "x")).split())
     if "title" in fields and not title:
         errors["title"] = [_("This field is required.")]
-    for name, limit in (("title", 120), ("summary", 2000), ("supervisor_name", 60),
-                        ("supervisor_institution", 120)):
+    for name, limit in (
+        ("title", 120),
+        ("summary", 2000),
+        ("supervisor_name", 60),
+        ("supervisor_institution", 120),
+    ):
         if len(str(fields.get(name, ""))) > limit:
             errors[name] = [_("Use at most %d characters.") % limit]
     if errors:
@@ -120,16 +138,24 @@ def _clean_fields(contest: Contest, fields: dict) -> dict:
 def _set_co_authors(work: Work, co_authors: Sequence[dict]) -> None:
     limit = work.contest.max_co_authors
     if len(co_authors) > limit:
-        raise ValidationFailed(fields={"co_authors": [
-            _("A work may have at most %d co-authors.") % limit]})
+        raise ValidationFailed(
+            fields={"co_authors": [_("A work may have at most %d co-authors.") % limit]}
+        )
     rows = []
     for order, author in enumerate(co_authors):
         name = " ".join(str(author.get("name", "")).split())
         institution = " ".join(str(author.get("institution", "")).split())
         if not name or len(name) > 60 or len(institution) > 120:
-            raise ValidationFailed(fields={"co_authors": [
-                _("Each co-author needs a name (up to 60 characters) and an institution "
-                  "(up to 120).")]})
+            raise ValidationFailed(
+                fields={
+                    "co_authors": [
+                        _(
+                            "Each co-author needs a name (up to 60 characters) and an institution "
+                            "(up to 120)."
+                        )
+                    ]
+                }
+            )
         rows.append(CoAuthor(work=work, name=name, institution=institution, order=order))
     work.co_authors.all().delete()
     CoAuthor.objects.bulk_create(rows)
@@ -138,26 +164,35 @@ def _set_co_authors(work: Work, co_authors: Sequence[dict]) -> None:
 def _check_supervisor(work: Work) -> None:
     group = work.category.group
     if group is not None and group.requires_supervisor and not work.supervisor_name:
-        raise ValidationFailed(fields={"supervisor_name": [
-            _("Works of the group “%s” need a supervising teacher.") % group.name]})
+        raise ValidationFailed(
+            fields={
+                "supervisor_name": [
+                    _("Works of the group “%s” need a supervising teacher.") % group.name
+                ]
+            }
+        )
 
 
 @transaction.atomic
-def work_create(*, contest: Contest, entrant: User, co_authors: Sequence[dict] = (),
-                **fields) -> Work:
+def work_create(
+    *, contest: Contest, entrant: User, co_authors: Sequence[dict] = (), **fields
+) -> Work:
     """A new draft. The entrant's row is locked so parallel requests cannot pass the limit."""
     if not submissions_open(contest):
         raise Conflict(_("This contest does not accept works now."), code="submissions_closed")
     User.objects.select_for_update().filter(pk=entrant.pk).first()
     active = Work.objects.filter(contest=contest, entrant=entrant, status__in=ACTIVE).count()
     if active >= contest.works_per_entrant:
-        raise Conflict(_("You may enter at most %d work(s) in this contest.")
-                       % contest.works_per_entrant, code="too_many_works")
+        raise Conflict(
+            _("You may enter at most %d work(s) in this contest.") % contest.works_per_entrant,
+            code="too_many_works",
+        )
     fields = _clean_fields(contest, fields)
     if fields.get("category") is None:
         raise ValidationFailed(fields={"category": [_("This field is required.")]})
-    work = Work(contest=contest, entrant=entrant, anonymous_code=new_anonymous_code(contest),
-                **fields)
+    work = Work(
+        contest=contest, entrant=entrant, anonymous_code=new_anonymous_code(contest), **fields
+    )
     _check_supervisor(work)
     work.save()
     _set_co_authors(work, co_authors)
@@ -167,8 +202,11 @@ def work_create(*, contest: Contest, entrant: User, co_authors: Sequence[dict] =
 
 @transaction.atomic
 def work_update(*, work: Work, co_authors: Sequence[dict] | None = None, **fields) -> Work:
-    work = Work.objects.select_for_update().select_related("contest", "category__group").get(
-        pk=work.pk)
+    work = (
+        Work.objects.select_for_update()
+        .select_related("contest", "category__group")
+        .get(pk=work.pk)
+    )
     check_editable(work)
     for name, value in _clean_fields(work.contest, fields).items():
         setattr(work, name, value)
@@ -182,15 +220,19 @@ def work_update(*, work: Work, co_authors: Sequence[dict] | None = None, **field
 def missing_for_submission(work: Work) -> list[str]:
     """What still keeps the work from being submitted, as messages for the entrant."""
     missing = []
-    if not VideoAsset.objects.filter(work=work, is_current=True,
-                                     state=ProcessingState.READY).exists():
+    if not VideoAsset.objects.filter(
+        work=work, is_current=True, state=ProcessingState.READY
+    ).exists():
         missing.append(_("a checked video"))
-    ready = set(Attachment.objects.filter(work=work, is_current=True,
-                                          state=ProcessingState.READY)
-                .values_list("kind", flat=True))
+    ready = set(
+        Attachment.objects.filter(
+            work=work, is_current=True, state=ProcessingState.READY
+        ).values_list("kind", flat=True)
+    )
     labels = dict(Attachment._meta.get_field("kind").choices)
-    missing += [str(labels[kind]) for kind in work.contest.required_attachments
-                if kind not in ready]
+    missing += [
+        str(labels[kind]) for kind in work.contest.required_attachments if kind not in ready
+    ]
     return missing
 
 
@@ -199,12 +241,14 @@ def work_submit(*, work: Work, actor: User, accept_licence: bool) -> Work:
     work = Work.objects.select_for_update().select_related("contest").get(pk=work.pk)
     check_editable(work)
     if work.contest.licence_text and not (accept_licence or work.licence_accepted_at):
-        raise ValidationFailed(fields={"accept_licence": [
-            _("Please read and accept the licence.")]})
+        raise ValidationFailed(
+            fields={"accept_licence": [_("Please read and accept the licence.")]}
+        )
     missing = missing_for_submission(work)
     if missing:
-        raise Conflict(_("Before submitting, add: %s.") % "、".join(missing),
-                       code="incomplete_work")
+        raise Conflict(
+            _("Before submitting, add: %s.") % "、".join(missing), code="incomplete_work"
+        )
     now = timezone.now()
     if accept_licence and not work.licence_accepted_at:
         work.licence_accepted_at = now
@@ -227,11 +271,15 @@ def can_withdraw(work: Work, now=None) -> bool:
 def work_withdraw(*, work: Work, actor: User) -> Work:
     work = Work.objects.select_for_update().select_related("contest").get(pk=work.pk)
     if work.status not in ACTIVE:
-        raise Conflict(_("A work that is “%s” cannot be withdrawn.") % work.get_status_display(),
-                       code="not_withdrawable")
+        raise Conflict(
+            _("A work that is “%s” cannot be withdrawn.") % work.get_status_display(),
+            code="not_withdrawable",
+        )
     if not can_withdraw(work):
-        raise Conflict(_("The deadline has passed: the work can no longer be withdrawn."),
-                       code="deadline_passed")
+        raise Conflict(
+            _("The deadline has passed: the work can no longer be withdrawn."),
+            code="deadline_passed",
+        )
     _record(work, actor=actor, to=S.WITHDRAWN)
     work.save()
     return work
@@ -255,13 +303,15 @@ def work_endorse(*, work: Work, actor: User) -> Work:
         raise Conflict(_("This contest has no endorsement step."), code="no_endorsement")
     if work.status != S.SUBMITTED:
         raise Conflict(_("Only submitted works can be endorsed."), code="not_endorsable")
-    same_place = Work.objects.filter(contest=contest,
-                                     entrant__institution_id=work.entrant.institution_id)
+    same_place = Work.objects.filter(
+        contest=contest, entrant__institution_id=work.entrant.institution_id
+    )
     entered = same_place.filter(status__in=ACTIVE - {S.DRAFT}).count()
     cap = _endorsement_cap(contest, entered)
     if cap is not None and same_place.filter(status=S.ENDORSED).count() >= cap:
-        raise Conflict(_("Your institution may endorse at most %d work(s).") % cap,
-                       code="quota_reached")
+        raise Conflict(
+            _("Your institution may endorse at most %d work(s).") % cap, code="quota_reached"
+        )
     _record(work, actor=actor, to=S.ENDORSED)
     work.save()
     return work
@@ -291,16 +341,20 @@ def work_screen(*, work: Work, actor: User, decision: str, reason: str = "") -> 
     work = Work.objects.select_for_update().select_related("contest").get(pk=work.pk)
     allowed = ACTIVE - {S.DRAFT} if target == S.DISQUALIFIED else _screenable_from(work.contest)
     if work.status not in allowed:
-        raise Conflict(_("A work that is “%(status)s” cannot be given this decision.")
-                       % {"status": work.get_status_display()}, code="invalid_decision")
+        raise Conflict(
+            _("A work that is “%(status)s” cannot be given this decision.")
+            % {"status": work.get_status_display()},
+            code="invalid_decision",
+        )
     _record(work, actor=actor, to=target, reason=reason)
     work.save()
     _notify(work, target)
     return work
 
 
-def works_screen_bulk(*, works: Iterable[Work], actor: User, decision: str,
-                      reason: str = "") -> dict[int, str]:
+def works_screen_bulk(
+    *, works: Iterable[Work], actor: User, decision: str, reason: str = ""
+) -> dict[int, str]:
     """Screen several works; each in its own transaction. Returns {work id: error} for refusals."""
     from contest.errors import DomainError
 
@@ -312,4 +366,3 @@ def works_screen_bulk(*, works: Iterable[Work], actor: User, decision: str,
         except DomainError as exc:
             refused[work.pk] = str(exc.message)
     return refused
-

@@ -240,8 +240,12 @@ def dimension_edit(request, slug: str, kind: str, pk: int):
             messages.success(request, _("Saved."))
             return redirect("contest_categories", slug=contest.slug)
     else:
-        initial = {"name": item.name, "code": item.code, "order": item.order,
-                   "requires_supervisor": getattr(item, "requires_supervisor", False)}
+        initial = {
+            "name": item.name,
+            "code": item.code,
+            "order": item.order,
+            "requires_supervisor": getattr(item, "requires_supervisor", False),
+        }
         form = dimension_form_class(kind)(initial=initial)
     return render(
         request,
