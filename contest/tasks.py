@@ -1,10 +1,11 @@
 """Background tasks: they take ids, load, call a service, and log."""
 
 import logging
+import threading
 
 from django.tasks import task
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task
 
 logger = logging.getLogger(__name__)
 
@@ -55,3 +56,23 @@ def recover_media_jobs() -> None:
     count = media_recover()
     if count:
         logger.warning("re-queued %s stale media job(s)", count)
+
+
+_startup = {"done": False, "lock": threading.Lock()}
+
+
+@HUEY.on_startup()
+def recover_media_jobs_at_startup() -> None:
+    """When a worker starts, run again the jobs a killed worker left halfway (once per process)."""
+    with _startup["lock"]:
+        if _startup["done"] or HUEY.immediate:
+            return
+        _startup["done"] = True
+    from django.db import close_old_connections
+
+    from contest.services.media import media_recover
+
+    count = media_recover(include_running=True)
+    close_old_connections()
+    if count:
+        logger.warning("re-queued %s media job(s) left unfinished by a stopped worker", count)

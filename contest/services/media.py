@@ -119,6 +119,15 @@ def _start(model, pk: int):
         return item
 
 
+def _prepare_outputs(*names: str) -> None:
+    """Make the output folders, and remove what an interrupted earlier attempt left beside them."""
+    for name in names:
+        path = private_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in path.parent.glob(f".{path.name}.*.partial"):
+            leftover.unlink(missing_ok=True)
+
+
 def _fail(item, code: str, params: dict) -> None:
     item.state = ProcessingState.FAILED
     item.error_code, item.error_params = code, params
@@ -185,8 +194,7 @@ def video_process(*, video_id: int) -> None:
         video.blind_file = new_private_name("blind", ".mp4")
         video.poster_file = new_private_name("posters", ".jpg")
         video.save(update_fields=["blind_file", "poster_file"])
-    for name in (video.blind_file, video.poster_file):
-        private_path(name).parent.mkdir(parents=True, exist_ok=True)
+    _prepare_outputs(video.blind_file, video.poster_file)
     try:
         probe = probe_video(private_path(video.file), requirements_of(contest))
         copy = make_blind_copy(
@@ -223,7 +231,7 @@ def attachment_process(*, attachment_id: int) -> None:
     if not attachment.sanitised_file:
         attachment.sanitised_file = new_private_name("sanitised")
         attachment.save(update_fields=["sanitised_file"])
-    private_path(attachment.sanitised_file).parent.mkdir(parents=True, exist_ok=True)
+    _prepare_outputs(attachment.sanitised_file)
     try:
         doc_type = sniff_document(private_path(attachment.file))
         if doc_type not in ALLOWED_DOCUMENTS[attachment.kind]:
@@ -244,26 +252,32 @@ def attachment_process(*, attachment_id: int) -> None:
         )
 
 
-def stale_jobs() -> dict[str, list[int]]:
-    """Uploads whose job never ran or died with its worker (for the recovery task)."""
-    cutoff = timezone.now() - STALE_AFTER
+def stale_jobs(*, include_running: bool = False) -> dict[str, list[int]]:
+    """Uploads whose job never ran or died with its worker (for the recovery task).
+
+    `include_running` also takes jobs that look alive: right after a worker starts, nothing of
+    the old worker is still running them.
+    """
+    now = timezone.now()
     found = {}
     for name, model in (("process_video", VideoAsset), ("process_attachment", Attachment)):
-        found[name] = list(
-            model.objects.filter(state__in=[ProcessingState.UPLOADED, ProcessingState.PROCESSING])
-            .exclude(processing_started_at__gt=cutoff)
-            .filter(created_at__lt=timezone.now() - dt.timedelta(minutes=2))
-            .values_list("pk", flat=True)
+        jobs = model.objects.filter(
+            state__in=[ProcessingState.UPLOADED, ProcessingState.PROCESSING]
         )
+        if not include_running:
+            jobs = jobs.exclude(processing_started_at__gt=now - STALE_AFTER).filter(
+                created_at__lt=now - dt.timedelta(minutes=2)
+            )
+        found[name] = list(jobs.values_list("pk", flat=True))
     return found
 
 
-def media_recover() -> int:
+def media_recover(*, include_running: bool = False) -> int:
     """Queue again every stale job. Safe to run at any time: processing is idempotent."""
     from contest import tasks
 
     count = 0
-    for name, ids in stale_jobs().items():
+    for name, ids in stale_jobs(include_running=include_running).items():
         for pk in ids:
             getattr(tasks, name).enqueue(pk)
             count += 1
