@@ -12,15 +12,24 @@ from tests import factories
 @pytest.fixture
 def quick_contest(db):
     # Seeding keeps an existing contest: a short minimum length keeps the demo clip small here.
-    return factories.ContestFactory(slug="c20-2026", phase="open", min_duration_seconds=2,
-                                    max_duration_seconds=600, min_width=320, min_height=240,
-                                    title_card_seconds=1, required_attachments=["design"],
-                                    licence_text="同意")
+    return factories.ContestFactory(
+        slug="c20-2026",
+        phase="open",
+        min_duration_seconds=2,
+        max_duration_seconds=600,
+        min_width=320,
+        min_height=240,
+        title_card_seconds=1,
+        required_attachments=["design"],
+        licence_text="同意",
+    )
 
 
 def counts() -> tuple[int, ...]:
-    return tuple(m.objects.count() for m in (Contest, Category, Institution, User, ContestRole,
-                                             Work, VideoAsset))
+    return tuple(
+        m.objects.count()
+        for m in (Contest, Category, Institution, User, ContestRole, Work, VideoAsset)
+    )
 
 
 def test_seed_is_idempotent_and_complete(quick_contest):

@@ -1,4 +1,4 @@
-"""A worker killed in the middle of a video job leaves nothing half-done; on restart it runs again."""
+"""A worker killed in the middle of a video job leaves nothing half-done and runs it again."""
 
 import os
 import signal
@@ -31,28 +31,48 @@ def _wait_for(video: VideoAsset, states: set[str], timeout: float = 120) -> str:
 
 
 def _consumer(env) -> subprocess.Popen:
-    return subprocess.Popen(manage("run_huey", "--workers", "1"), env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    return subprocess.Popen(
+        manage("run_huey", "--workers", "1"),
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 @pytest.mark.consumer
 @pytest.mark.django_db(transaction=True)
 def test_killed_worker_leaves_nothing_half_done_and_the_job_runs_again(tmp_path):
-    work = wf.WorkFactory(contest__min_duration_seconds=1, contest__min_width=320,
-                          contest__min_height=240, contest__title_card_seconds=1,
-                          contest__allowed_formats=["webm"])
+    work = wf.WorkFactory(
+        contest__min_duration_seconds=1,
+        contest__min_width=320,
+        contest__min_height=240,
+        contest__title_card_seconds=1,
+        contest__allowed_formats=["webm"],
+    )
     # VP9 must be transcoded: slow enough to stop the worker in the middle of it.
-    clip = make_clip(tmp_path / "lesson.webm", container="webm", vcodec="libvpx-vp9",
-                     acodec="libopus", seconds=8, width=640, height=480)
+    clip = make_clip(
+        tmp_path / "lesson.webm",
+        container="webm",
+        vcodec="libvpx-vp9",
+        acodec="libopus",
+        seconds=8,
+        width=640,
+        height=480,
+    )
     name = new_private_name("videos")
     private_path(name).parent.mkdir(parents=True, exist_ok=True)
     private_path(name).write_bytes(clip.read_bytes())
-    video = VideoAsset.objects.create(work=work, file=name, size=clip.stat().st_size,
-                                      sha256="0" * 64)
-    env = child_env(HUEY_IMMEDIATE="0", HUEY_FILENAME=str(tmp_path / "queue.sqlite3"),
-                    HUEY_NAME=f"test-{uuid.uuid4().hex[:8]}",
-                    PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT))
+    video = VideoAsset.objects.create(
+        work=work, file=name, size=clip.stat().st_size, sha256="0" * 64
+    )
+    env = child_env(
+        HUEY_IMMEDIATE="0",
+        HUEY_FILENAME=str(tmp_path / "queue.sqlite3"),
+        HUEY_NAME=f"test-{uuid.uuid4().hex[:8]}",
+        PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
+    )
     enqueue = f"from contest.tasks import process_video; process_video.enqueue({video.pk})"
     subprocess.run(manage("shell", "-c", enqueue), env=env, cwd=ROOT, check=True, timeout=60)
 
