@@ -6,9 +6,13 @@ the platform is Chinese first. Runs after AuthenticationMiddleware.
 """
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import trans_real
+
+from contest.errors import NotFound, PermissionDeniedError
 
 
 class LanguageMiddleware:
@@ -41,3 +45,25 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         translation.deactivate()
         return response
+
+
+class AccessErrorMiddleware:
+    """Pages answer the selectors' access errors as Django does: 404 and 403 pages.
+
+    `access_contest` and `access_work` raise NotFound / PermissionDeniedError (domain errors the
+    API turns into its JSON shape); for pages they become Http404 / PermissionDenied here, so no
+    view needs to translate them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            raise Http404 from exception
+        if isinstance(exception, PermissionDeniedError):
+            raise PermissionDenied from exception
+        return None

@@ -6,7 +6,6 @@ refusals come back as DomainError and are shown on the form or as a message.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.forms.models import model_to_dict
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from contest.errors import DomainError, NotFound, PermissionDeniedError
+from contest.errors import DomainError
 from contest.forms.base import add_domain_error
 from contest.forms.contests import (
     CategoryForm,
@@ -39,15 +38,6 @@ from contest.services import contests as services
 MANAGE = "contest.manage_contest"
 CONTESTS_PER_PAGE = 20
 PEOPLE_PER_PAGE = 50
-
-
-def _access(request, slug: str, perm: str = "contest.view_contest") -> Contest:
-    try:
-        return access_contest(request.user, slug, perm)
-    except NotFound as exc:
-        raise Http404 from exc
-    except PermissionDeniedError as exc:
-        raise PermissionDenied from exc
 
 
 def _submit(form, service, **kwargs):
@@ -95,7 +85,7 @@ def home(request):
 
 
 def contest_detail(request, slug: str):
-    contest = _access(request, slug)
+    contest = access_contest(request.user, slug)
     categories = categories_of(contest).order_by(
         F("group__order").asc(nulls_last=True), "group_id", "order", "code"
     )
@@ -128,7 +118,7 @@ def contest_create(request):
 
 @login_required
 def contest_edit(request, slug: str):
-    contest = _access(request, slug, MANAGE)
+    contest = access_contest(request.user, slug, MANAGE)
     if request.method == "POST":
         form = ContestForm(request.POST)
         saved = _submit(form, services.contest_update, contest=contest)
@@ -142,7 +132,7 @@ def contest_edit(request, slug: str):
 
 @login_required
 def contest_manage(request, slug: str):
-    contest = _access(request, slug, MANAGE)
+    contest = access_contest(request.user, slug, MANAGE)
     allowed = services.PHASE_TRANSITIONS.get(contest.phase, set())
     people = contest_people_counts(contest)
     return render(
@@ -165,7 +155,7 @@ def contest_manage(request, slug: str):
 @require_POST
 @login_required
 def contest_phase(request, slug: str):
-    contest = _access(request, slug, MANAGE)
+    contest = access_contest(request.user, slug, MANAGE)
     try:
         contest = services.contest_set_phase(contest=contest, phase=request.POST.get("phase", ""))
     except DomainError as exc:
@@ -214,13 +204,13 @@ def _render_categories(request, contest: Contest, *, bound: dict | None = None):
 
 @login_required
 def contest_categories(request, slug: str):
-    return _render_categories(request, _access(request, slug, MANAGE))
+    return _render_categories(request, access_contest(request.user, slug, MANAGE))
 
 
 @require_POST
 @login_required
 def dimension_add(request, slug: str, kind: str):
-    contest = _access(request, slug, MANAGE)
+    contest = access_contest(request.user, slug, MANAGE)
     model = _dimension_model(kind)
     form = dimension_form_class(kind)(request.POST, prefix=kind)
     if _submit(form, services.dimension_save, contest=contest, model=model):
@@ -231,7 +221,7 @@ def dimension_add(request, slug: str, kind: str):
 
 @login_required
 def dimension_edit(request, slug: str, kind: str, pk: int):
-    contest = _access(request, slug, MANAGE)
+    contest = access_contest(request.user, slug, MANAGE)
     model = _dimension_model(kind)
     item = get_object_or_404(model, contest=contest, pk=pk)
     if request.method == "POST":
@@ -261,7 +251,7 @@ def dimension_edit(request, slug: str, kind: str, pk: int):
 @require_POST
 @login_required
 def dimension_delete(request, slug: str, kind: str, pk: int):
-    contest = _access(request, slug, MANAGE)
+    contest = access_contest(request.user, slug, MANAGE)
     item = get_object_or_404(_dimension_model(kind), contest=contest, pk=pk)
     try:
         services.dimension_delete(instance=item)
@@ -275,7 +265,7 @@ def dimension_delete(request, slug: str, kind: str, pk: int):
 @require_POST
 @login_required
 def category_add(request, slug: str):
-    contest = _access(request, slug, MANAGE)
+    contest = access_contest(request.user, slug, MANAGE)
     form = CategoryForm(request.POST, contest=contest, prefix="category")
     if _submit(form, services.category_save, contest=contest):
         messages.success(request, _("The category was added."))
@@ -285,7 +275,7 @@ def category_add(request, slug: str):
 
 @login_required
 def category_edit(request, slug: str, pk: int):
-    contest = _access(request, slug, MANAGE)
+    contest = access_contest(request.user, slug, MANAGE)
     category = get_object_or_404(categories_of(contest), pk=pk)
     if request.method == "POST":
         form = CategoryForm(request.POST, contest=contest)
@@ -300,7 +290,7 @@ def category_edit(request, slug: str, pk: int):
 @require_POST
 @login_required
 def category_delete(request, slug: str, pk: int):
-    contest = _access(request, slug, MANAGE)
+    contest = access_contest(request.user, slug, MANAGE)
     category = get_object_or_404(categories_of(contest), pk=pk)
     services.category_delete(category=category)
     messages.success(request, _("The category was deleted."))
@@ -310,7 +300,7 @@ def category_delete(request, slug: str, pk: int):
 @require_POST
 @login_required
 def categories_generate(request, slug: str):
-    contest = _access(request, slug, MANAGE)
+    contest = access_contest(request.user, slug, MANAGE)
     try:
         created = services.categories_generate(contest=contest)
     except DomainError as exc:
@@ -346,13 +336,13 @@ def _render_people(request, contest: Contest, form: RoleAddForm):
 
 @login_required
 def contest_people_page(request, slug: str):
-    return _render_people(request, _access(request, slug, MANAGE), RoleAddForm())
+    return _render_people(request, access_contest(request.user, slug, MANAGE), RoleAddForm())
 
 
 @require_POST
 @login_required
 def person_add(request, slug: str):
-    contest = _access(request, slug, MANAGE)
+    contest = access_contest(request.user, slug, MANAGE)
     form = RoleAddForm(request.POST)
     if _submit(form, services.contest_role_add, contest=contest):
         messages.success(request, _("The role was given."))
@@ -363,7 +353,7 @@ def person_add(request, slug: str):
 @require_POST
 @login_required
 def person_remove(request, slug: str, pk: int):
-    contest = _access(request, slug, MANAGE)
+    contest = access_contest(request.user, slug, MANAGE)
     role = get_object_or_404(contest_people(contest), pk=pk)
     try:
         services.contest_role_remove(contest=contest, role_id=role.pk)

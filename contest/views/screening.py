@@ -8,7 +8,6 @@ The queue's filters travel in the query string, so they survive a decision and a
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from contest.errors import DomainError, NotFound, PermissionDeniedError
+from contest.errors import DomainError
 from contest.forms.base import add_domain_error
 from contest.forms.screening import (
     ScreeningBulkForm,
@@ -43,21 +42,11 @@ WORKS_PER_PAGE = 50
 
 
 def _access(request, slug: str) -> Contest:
-    try:
-        return access_contest(request.user, slug, MANAGE)
-    except NotFound as exc:
-        raise Http404 from exc
-    except PermissionDeniedError as exc:
-        raise PermissionDenied from exc
+    return access_contest(request.user, slug, MANAGE)
 
 
 def _access_work(request, contest: Contest, pk: int) -> Work:
-    try:
-        work = access_work(request.user, pk, SCREEN)
-    except NotFound as exc:
-        raise Http404 from exc
-    except PermissionDeniedError as exc:
-        raise PermissionDenied from exc
+    work = access_work(request.user, pk, SCREEN)
     if work.contest_id != contest.pk:
         raise Http404
     return work

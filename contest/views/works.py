@@ -9,17 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contest.errors import DomainError, NotFound, PermissionDeniedError
+from contest.errors import DomainError
 from contest.forms.base import add_domain_error
 from contest.forms.works import SubmitForm, WorkForm, co_author_formset
 from contest.media.errors import MediaRejected
-from contest.models import Contest, ProcessingState, Work
+from contest.models import ProcessingState, Work
 from contest.models.contests import AttachmentKind
 from contest.selectors import (
     access_contest,
@@ -54,24 +53,6 @@ DOCUMENT_ACCEPT = {
 }
 
 
-def _access(request, pk: int, perm: str = "contest.view_work") -> Work:
-    try:
-        return access_work(request.user, pk, perm)
-    except NotFound as exc:
-        raise Http404 from exc
-    except PermissionDeniedError as exc:
-        raise PermissionDenied from exc
-
-
-def _access_contest(request, slug: str, perm: str = "contest.view_contest") -> Contest:
-    try:
-        return access_contest(request.user, slug, perm)
-    except NotFound as exc:
-        raise Http404 from exc
-    except PermissionDeniedError as exc:
-        raise PermissionDenied from exc
-
-
 def _save(form, formset, service, **kwargs) -> Work | None:
     """Call the service with the forms' data; on refusal show it on the form and return None."""
     if not (form.is_valid() & formset.is_valid()):  # `&`: validate both, show every error
@@ -97,7 +78,7 @@ def _refusal(check, *args) -> str:
 
 @login_required
 def work_create(request, slug: str):
-    contest = _access_contest(request, slug, "contest.enter_contest")
+    contest = access_contest(request.user, slug, "contest.enter_contest")
     data = request.POST if request.method == "POST" else None
     form = WorkForm(data, contest=contest)
     formset = co_author_formset(contest, data=data)
@@ -112,7 +93,7 @@ def work_create(request, slug: str):
 
 @login_required
 def work_edit(request, pk: int):
-    work = _access(request, pk, EDIT)
+    work = access_work(request.user, pk, EDIT)
     contest = work.contest
     if request.method == "POST":
         form = WorkForm(request.POST, contest=contest)
@@ -213,7 +194,7 @@ def _media_context(work: Work) -> dict:
 
 @login_required
 def work_detail(request, pk: int):
-    work = _access(request, pk)
+    work = access_work(request.user, pk)
     is_entrant = request.user.has_perm(EDIT, work)
     editable = is_entrant and services.can_edit(work)
     context = _media_context(work) | {
@@ -231,7 +212,7 @@ def work_detail(request, pk: int):
 @login_required
 def work_media_state(request, pk: int):
     """The files' states, polled by the work's page while one is being checked."""
-    work = _access(request, pk)
+    work = access_work(request.user, pk)
     context = _media_context(work)
     response = render(request, "contest/works/_media_state.html", context)
     if request.GET.get("was_busy") and not context["busy"]:
@@ -243,7 +224,7 @@ def work_media_state(request, pk: int):
 @require_POST
 @login_required
 def work_submit(request, pk: int):
-    work = _access(request, pk, EDIT)
+    work = access_work(request.user, pk, EDIT)
     form = SubmitForm(request.POST)
     form.is_valid()
     try:
@@ -270,7 +251,7 @@ def _messages_of(error: DomainError) -> list[str]:
 @require_POST
 @login_required
 def work_withdraw(request, pk: int):
-    work = _access(request, pk, EDIT)
+    work = access_work(request.user, pk, EDIT)
     try:
         services.work_withdraw(work=work, actor=request.user)
     except DomainError as exc:
@@ -296,7 +277,7 @@ def my_works(request):
 
 @login_required
 def endorse_queue(request, slug: str):
-    contest = _access_contest(request, slug)
+    contest = access_contest(request.user, slug)
     if not request.user.has_perm("contest.coordinate_contest", contest):
         raise PermissionDenied
     page = Paginator(works_to_endorse(request.user, contest), ENDORSE_PER_PAGE).get_page(
@@ -308,7 +289,7 @@ def endorse_queue(request, slug: str):
 @require_POST
 @login_required
 def work_endorse(request, pk: int):
-    work = _access(request, pk, "contest.endorse_work")
+    work = access_work(request.user, pk, "contest.endorse_work")
     try:
         services.work_endorse(work=work, actor=request.user)
     except DomainError as exc:

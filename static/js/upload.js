@@ -13,9 +13,10 @@
 (function () {
   "use strict";
 
-  function t(text) {
-    return typeof window.gettext === "function" ? window.gettext(text) : text;
-  }
+  // Django's JavaScript catalogue (loaded before this file) provides gettext and interpolate.
+  var gettext = typeof window.gettext === "function" ? window.gettext : function (text) {
+    return text;
+  };
 
   function format(text, values) {
     return typeof window.interpolate === "function"
@@ -82,12 +83,12 @@
       // Not JSON (a proxy's error page, say): fall through to a general message.
     }
     if (xhr.status === 413) {
-      return t("The file is too large.");
+      return gettext("The file is too large.");
     }
     if (xhr.status === 403) {
-      return t("Your session has expired. Reload the page and try again.");
+      return gettext("Your session has expired. Reload the page and try again.");
     }
-    return t("The upload failed. Check your connection and try again.");
+    return gettext("The upload failed. Check your connection and try again.");
   }
 
   function showProgress(ui, loaded, total, startedAt) {
@@ -99,7 +100,7 @@
       ui.progress.max = 100;
     }
     if (ui.status) {
-      ui.status.textContent = format(t("%(percent)s% uploaded · %(speed)s MB/s"), {
+      ui.status.textContent = format(gettext("%(percent)s% uploaded · %(speed)s MB/s"), {
         percent: percent,
         speed: megabytes(speed),
       });
@@ -120,7 +121,7 @@
     xhr.addEventListener("load", function () {
       if (xhr.status === 201) {
         if (ui.status) {
-          ui.status.textContent = t("Uploaded. The file is being checked…");
+          ui.status.textContent = gettext("Uploaded. The file is being checked…");
         }
         if (form.dataset.next) {
           window.location.assign(form.dataset.next);
@@ -134,11 +135,11 @@
     });
     xhr.addEventListener("error", function () {
       setBusy(ui, false);
-      showError(ui, t("The upload failed. Check your connection and try again."));
+      showError(ui, gettext("The upload failed. Check your connection and try again."));
     });
     xhr.addEventListener("abort", function () {
       setBusy(ui, false);
-      showError(ui, t("The upload was cancelled."));
+      showError(ui, gettext("The upload was cancelled."));
     });
     // The input keeps its file, so after a failure the person only presses the button again.
     setBusy(ui, true);
@@ -158,16 +159,16 @@
     clearError(ui);
     var file = ui.input.files && ui.input.files[0];
     if (!file) {
-      showError(ui, t("Choose a file to upload."));
+      showError(ui, gettext("Choose a file to upload."));
       return;
     }
     if (file.size === 0) {
-      showError(ui, t("The file is empty."));
+      showError(ui, gettext("The file is empty."));
       return;
     }
     var maxBytes = parseInt(form.dataset.maxBytes || "0", 10);
     if (maxBytes && file.size > maxBytes) {
-      showError(ui, format(t("The file is larger than the limit of %(limit)s MB."), {
+      showError(ui, format(gettext("The file is larger than the limit of %(limit)s MB."), {
         limit: Math.round(maxBytes / (1024 * 1024)),
       }));
       return;

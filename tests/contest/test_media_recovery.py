@@ -57,9 +57,9 @@ def test_killed_worker_leaves_nothing_half_done_and_the_job_runs_again(tmp_path)
         container="webm",
         vcodec="libvpx-vp9",
         acodec="libopus",
-        seconds=8,
-        width=640,
-        height=480,
+        seconds=16,
+        width=960,
+        height=540,
     )
     name = new_private_name("videos")
     private_path(name).parent.mkdir(parents=True, exist_ok=True)
