@@ -34,7 +34,7 @@ ALLOWED_DOCUMENTS = {AttachmentKind.DESIGN: {"docx", "pdf"}, AttachmentKind.SLID
 
 
 def _locked_editable(work: Work) -> Work:
-    work = Work.objects.select_for_update().select_related("contest").get(pk=work.pk)
+    work = Work.objects.select_for_update(of=("self",)).select_related("contest").get(pk=work.pk)
     check_editable(work)
     return work
 
@@ -105,7 +105,10 @@ def _start(model, pk: int):
     """Mark a job as running; None when there is nothing (more) to do."""
     with transaction.atomic():
         item = (
-            model.objects.select_for_update().select_related("work__contest").filter(pk=pk).first()
+            model.objects.select_for_update(of=("self",))
+            .select_related("work__contest")
+            .filter(pk=pk)
+            .first()
         )
         if item is None or item.state in (ProcessingState.READY, ProcessingState.FAILED):
             return None

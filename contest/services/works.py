@@ -203,7 +203,7 @@ def work_create(
 @transaction.atomic
 def work_update(*, work: Work, co_authors: Sequence[dict] | None = None, **fields) -> Work:
     work = (
-        Work.objects.select_for_update()
+        Work.objects.select_for_update(of=("self",))
         .select_related("contest", "category__group")
         .get(pk=work.pk)
     )
@@ -238,7 +238,7 @@ def missing_for_submission(work: Work) -> list[str]:
 
 @transaction.atomic
 def work_submit(*, work: Work, actor: User, accept_licence: bool) -> Work:
-    work = Work.objects.select_for_update().select_related("contest").get(pk=work.pk)
+    work = Work.objects.select_for_update(of=("self",)).select_related("contest").get(pk=work.pk)
     check_editable(work)
     if work.contest.licence_text and not (accept_licence or work.licence_accepted_at):
         raise ValidationFailed(
@@ -269,7 +269,7 @@ def can_withdraw(work: Work, now=None) -> bool:
 
 @transaction.atomic
 def work_withdraw(*, work: Work, actor: User) -> Work:
-    work = Work.objects.select_for_update().select_related("contest").get(pk=work.pk)
+    work = Work.objects.select_for_update(of=("self",)).select_related("contest").get(pk=work.pk)
     if work.status not in ACTIVE:
         raise Conflict(
             _("A work that is “%s” cannot be withdrawn.") % work.get_status_display(),
@@ -298,7 +298,7 @@ def _endorsement_cap(contest: Contest, entered: int) -> int | None:
 def work_endorse(*, work: Work, actor: User) -> Work:
     """An institution's coordinator recommends a submitted work, within the contest's quota."""
     contest = Contest.objects.select_for_update().get(pk=work.contest_id)
-    work = Work.objects.select_for_update().select_related("entrant").get(pk=work.pk)
+    work = Work.objects.select_for_update(of=("self",)).select_related("entrant").get(pk=work.pk)
     if not contest.endorsement_required:
         raise Conflict(_("This contest has no endorsement step."), code="no_endorsement")
     if work.status != S.SUBMITTED:
@@ -338,7 +338,7 @@ def check_decision(decision: str, reason: str) -> tuple[str, str]:
 def work_screen(*, work: Work, actor: User, decision: str, reason: str = "") -> Work:
     """An organiser's screening decision: accept, return for fixes, reject, or disqualify."""
     target, reason = check_decision(decision, reason)
-    work = Work.objects.select_for_update().select_related("contest").get(pk=work.pk)
+    work = Work.objects.select_for_update(of=("self",)).select_related("contest").get(pk=work.pk)
     allowed = ACTIVE - {S.DRAFT} if target == S.DISQUALIFIED else _screenable_from(work.contest)
     if work.status not in allowed:
         raise Conflict(
