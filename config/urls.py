@@ -4,6 +4,8 @@ from django.views.i18n import JavaScriptCatalog
 
 urlpatterns = [
     path("", include("contest.urls")),
+    path("", include("judging.urls")),
+    path("api/v1/", include("judging.api.urls")),
     path("api/", include("contest.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("judging.api.rubrics_urls")),
+    path("", include("judging.api.panel_urls")),
+    path("", include("judging.api.assignment_urls")),
+    path("", include("judging.api.workspace_urls")),
+]

@@ -1,1 +1,0 @@
-"""Rubrics, rounds, the panel, assignments and score sheets arrive with the judging issue."""

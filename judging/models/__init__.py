@@ -1,0 +1,19 @@
+from .panel import ChiefJudge, Conflict, Invitation, PanelMember
+from .rounds import Criterion, Round, RoundWork, Rubric
+from .sheets import Assignment, AuthorFlag, Score, ScoreRevision, ScoreSheet
+
+__all__ = [
+    "Assignment",
+    "AuthorFlag",
+    "ChiefJudge",
+    "Conflict",
+    "Criterion",
+    "Invitation",
+    "PanelMember",
+    "Round",
+    "RoundWork",
+    "Rubric",
+    "Score",
+    "ScoreRevision",
+    "ScoreSheet",
+]

@@ -1,0 +1,49 @@
+"""Who may do what in judging. Judges reach a work only through an assignment of theirs."""
+
+import rules
+
+from contest.rules import is_judge, is_organiser, is_work_entrant, is_work_organiser
+from judging.models import Assignment, Round
+
+VISIBLE_ROUNDS = (Round.State.OPEN, Round.State.CLOSED, Round.State.FROZEN)
+
+
+@rules.predicate
+def is_assigned_judge(user, work) -> bool:
+    """The user has a live (not recused) assignment to the work in a round judges can see."""
+    if work is None or not user.is_authenticated:
+        return False
+    return (
+        Assignment.objects.filter(work=work, judge=user, round__state__in=VISIBLE_ROUNDS)
+        .exclude(state=Assignment.State.RECUSED)
+        .exists()
+    )
+
+
+@rules.predicate
+def owns_assignment(user, assignment) -> bool:
+    return assignment is not None and user.is_authenticated and assignment.judge_id == user.pk
+
+
+@rules.predicate
+def organises_round_of(user, obj) -> bool:
+    """Organiser of the contest of a round, or of an assignment's round."""
+    round_ = obj if isinstance(obj, Round) else getattr(obj, "round", None)
+    return round_ is not None and is_organiser(user, round_.contest)
+
+
+# Judges see what judges may see (the blind copy, the sanitised documents) of assigned works.
+rules.set_perm("contest.view_blind_media", is_work_entrant | is_work_organiser | is_assigned_judge)
+
+rules.add_perm("judging.manage_round", organises_round_of)
+
+
+@rules.predicate
+def judges_round(user, round_) -> bool:
+    return round_ is not None and is_judge(user, round_.contest)
+
+
+rules.add_perm("judging.view_round", organises_round_of | judges_round)
+rules.add_perm("judging.score", owns_assignment)
+rules.add_perm("judging.view_assignment", owns_assignment | organises_round_of)
+rules.add_perm("judging.manage_panel", is_organiser)
