@@ -30,10 +30,12 @@ def _redis_available() -> bool:
 def _wait_for_mail(folder: Path, timeout: float = 60) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        separator = b"\n" + b"-" * 79
         files = list(folder.glob("*.log"))
-        if files:
-            raw = files[0].read_bytes().split(b"\n" + b"-" * 79)[0]
-            return email.message_from_bytes(raw, policy=email.policy.default).get_content()
+        # The file backend writes a message, then a separator line: wait for the whole message.
+        if files and separator in (raw := files[0].read_bytes()):
+            message = raw.split(separator)[0]
+            return email.message_from_bytes(message, policy=email.policy.default).get_content()
         time.sleep(0.2)
     raise AssertionError("the consumer did not send the e-mail in time")
 
