@@ -258,6 +258,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a field called "state": give each choice set its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "RoundStateEnum": "judging.models.rounds.Round.State",
+        "AssignmentStateEnum": "judging.models.sheets.Assignment.State",
+        "ProcessingStateEnum": "contest.models.ProcessingState",
+    },
 }
 
 # --- Security headers that hold everywhere (production.py adds the HTTPS ones).

@@ -128,6 +128,8 @@ class Round(models.Model):
         _("expertise"), max_length=8, choices=Expertise.choices, default=Expertise.PREFER
     )
     seed = models.PositiveIntegerField(_("assignment seed"), default=0)
+    # True when the works were given as a list (advancement), not taken from accepted works.
+    works_given = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
