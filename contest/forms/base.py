@@ -35,6 +35,9 @@ def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     placed = False
     for name, messages in error.fields.items():
         target = name if name in form.fields else None
+        if target:
+            widget = form.fields[target].widget
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
         for message in messages if isinstance(messages, list) else [messages]:
             form.add_error(target, message)
             placed = True
