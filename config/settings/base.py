@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "contest.context_processors.roles",
             ],
         },
     },
@@ -262,6 +263,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoundStateEnum": "judging.models.rounds.Round.State",
         "AssignmentStateEnum": "judging.models.sheets.Assignment.State",
+        "ScoreSheetStateEnum": "judging.models.sheets.ScoreSheet.State",
         "ProcessingStateEnum": "contest.models.ProcessingState",
     },
 }

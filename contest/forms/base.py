@@ -41,5 +41,6 @@ def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
         for message in messages if isinstance(messages, list) else [messages]:
             form.add_error(target, message)
             placed = True
-    if not placed or (error.message and not error.fields):
+    specific = str(error.message) != str(type(error).default_message)
+    if not placed or specific:
         form.add_error(None, error.message)

@@ -5,6 +5,7 @@ so two saves of one sheet queue up instead of losing one, and the (assignment) u
 sheet means an assignment never gets a second sheet.
 """
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -25,6 +26,7 @@ from judging.models import (
 from judging.models import Conflict as ConflictOfInterest
 
 A = Assignment.State
+CENT = Decimal("0.01")
 
 
 def scoring_open(round_: Round, now=None) -> bool:
@@ -32,21 +34,26 @@ def scoring_open(round_: Round, now=None) -> bool:
     return round_.state == Round.State.OPEN and round_.opens_at <= now < round_.closes_at
 
 
-def _locked_assignment(assignment: Assignment, actor: User) -> Assignment:
+def _locked_assignment(assignment: Assignment, actor: User) -> tuple[Assignment, dt.datetime]:
+    """The assignment, locked, if the actor may write its sheet now; and that moment.
+
+    The moment is taken once the lock is held, so a write decided just before the window's end
+    is stamped before it, however long it waited for the lock."""
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("round__rubric", "work")
         .get(pk=assignment.pk)
     )
+    now = timezone.now()
     if assignment.judge_id != actor.pk:
         raise PermissionDeniedError()
     if assignment.state == A.RECUSED:
         raise Conflict(_("You recused yourself from this work."), code="recused")
     if assignment.state == A.SUBMITTED:
         raise Conflict(_("This score sheet is submitted and locked."), code="locked")
-    if not scoring_open(assignment.round):
+    if not scoring_open(assignment.round, now):
         raise Conflict(_("The scoring window of this round is closed."), code="window_closed")
-    return assignment
+    return assignment, now
 
 
 def parse_score(raw, criterion: Criterion) -> Decimal | None:
@@ -69,7 +76,9 @@ def parse_score(raw, criterion: Criterion) -> Decimal | None:
         raise ValidationFailed(
             fields={field: [_("Scores go in steps of %s.") % _plain(criterion.step)]}
         )
-    return value
+    # One spelling per value in the history ("1E+1", "10.0" and "-0" are 10.00 and 0.00); steps
+    # have at most two decimals, so this never rounds.
+    return abs(value).quantize(CENT)
 
 
 def _plain(number: Decimal) -> str:
@@ -108,7 +117,7 @@ def sheet_total(criteria: list[Criterion], parsed: dict) -> Decimal | None:
     scored = [(c, parsed[c.pk]) for c in criteria if parsed.get(c.pk) is not None]
     if not scored:
         return None
-    return sum((value * c.weight for c, value in scored), Decimal(0)).quantize(Decimal("0.01"))
+    return sum((value * c.weight for c, value in scored), Decimal(0)).quantize(CENT)
 
 
 def _write(
@@ -158,7 +167,7 @@ def sheet_save(
     expected_version: int | None = None,
 ) -> ScoreSheet:
     """A draft save (autosave): any subset of criteria, each value checked."""
-    assignment = _locked_assignment(assignment, actor)
+    assignment, _now = _locked_assignment(assignment, actor)
     criteria = list(assignment.round.rubric.criteria.all())
     parsed, notes = _parse_all(criteria, values, comments or {})
     sheet = _write(assignment, actor, parsed, notes, ScoreRevision.Action.SAVE, expected_version)
@@ -193,22 +202,32 @@ def _video_duration(assignment: Assignment) -> Decimal | None:
     return video.blind_duration if video else None
 
 
+def _saved_values(assignment: Assignment) -> tuple[dict, dict]:
+    """The sheet's current scores and comments, as a save would send them."""
+    scores = Score.objects.filter(sheet__assignment=assignment)
+    values = {str(s.criterion_id): s.value for s in scores}
+    return values, {str(s.criterion_id): s.comment for s in scores}
+
+
 @transaction.atomic
 def sheet_submit(
     *,
     assignment: Assignment,
     actor: User,
-    values: dict,
+    values: dict | None = None,
     comments: dict | None = None,
     expected_version: int | None = None,
 ) -> ScoreSheet:
-    """Submit a complete sheet; it is locked afterwards."""
-    assignment = _locked_assignment(assignment, actor)
+    """Submit a complete sheet; it is locked afterwards. Without `values`, the scores saved so
+    far are submitted (read under the lock, so they are the latest)."""
+    assignment, now = _locked_assignment(assignment, actor)
     criteria = list(assignment.round.rubric.criteria.all())
+    if values is None:
+        values, comments = _saved_values(assignment)
     parsed, notes = _parse_all(criteria, values, comments or {})
     _check_complete(assignment, criteria, parsed, notes)
     sheet = _write(assignment, actor, parsed, notes, ScoreRevision.Action.SUBMIT, expected_version)
-    sheet.state, sheet.submitted_at = ScoreSheet.State.SUBMITTED, timezone.now()
+    sheet.state, sheet.submitted_at = ScoreSheet.State.SUBMITTED, now
     sheet.save()
     assignment.state = A.SUBMITTED
     assignment.save(update_fields=["state", "updated_at"])
@@ -252,7 +271,7 @@ def assignment_recuse(*, assignment: Assignment, actor: User, reason: str) -> As
         raise ValidationFailed(fields={"reason": [_("Say why you cannot judge this work.")]})
     if len(reason) > 1000:
         raise ValidationFailed(fields={"reason": [_("Use at most %d characters.") % 1000]})
-    assignment = _locked_assignment(assignment, actor)
+    assignment, _now = _locked_assignment(assignment, actor)
     ConflictOfInterest.objects.get_or_create(
         judge=actor,
         work=assignment.work,
@@ -284,10 +303,13 @@ def playback_record(*, assignment: Assignment, actor: User, position, furthest) 
     if not (position.is_finite() and furthest.is_finite()) or min(position, furthest) < 0:
         raise ValidationFailed(fields={"position": [_("Enter a number.")]})
     cap = _video_duration(assignment) or Decimal(86400)
-    Assignment.objects.filter(pk=assignment.pk, played_seconds__lt=min(furthest, cap)).update(
-        played_seconds=min(furthest, cap)
+    # The columns keep hundredths: quantise after capping, so a huge exponent cannot overflow.
+    position = min(position, cap).quantize(CENT)
+    furthest = min(furthest, cap).quantize(CENT)
+    Assignment.objects.filter(pk=assignment.pk, played_seconds__lt=furthest).update(
+        played_seconds=furthest
     )
-    Assignment.objects.filter(pk=assignment.pk).update(resume_at=min(position, cap))
+    Assignment.objects.filter(pk=assignment.pk).update(resume_at=position)
     assignment.refresh_from_db()
     return assignment
 
