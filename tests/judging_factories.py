@@ -19,6 +19,7 @@ RUBRICS = Path(__file__).resolve().parent.parent / "judging" / "data" / "rubrics
 class RubricFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Rubric
+        skip_postgeneration_save = True
 
     contest = factory.SubFactory(factories.ContestFactory, phase="judging")
     name = "C20 微视频大奖赛评分标准（演示）"
