@@ -15,3 +15,21 @@ def fill_round(round_id: int) -> None:
 
     plan = round_fill(round_id=round_id)
     logger.info("round %s filled: %s new assignment(s)", round_id, plan.added_count)
+
+
+@task(queue_name="default")
+def send_invitation(invitation_id: int) -> None:
+    """E-mail a panel invitation, or the news that an existing account joined the panel."""
+    from judging.services.panel import invitation_email_send
+
+    sent = invitation_email_send(invitation_id=invitation_id)
+    logger.info("panel invitation %s: %s", invitation_id, "sent" if sent else "skipped")
+
+
+@task(queue_name="default")
+def send_reminders(round_id: int) -> None:
+    """E-mail each judge with unfinished work in the round a reminder, in their language."""
+    from judging.services.monitoring import reminders_send
+
+    sent = reminders_send(round_id=round_id)
+    logger.info("round %s: %s reminder(s) sent", round_id, sent)

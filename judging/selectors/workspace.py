@@ -64,7 +64,7 @@ def access_round_for_judge(user: User, pk: int) -> Round:
 
 def round_progress(user: User, round_: Round) -> dict:
     """{"done", "total"} of the user's live assignments in the round, in one query."""
-    return Assignment.objects.filter(round=round_).aggregate(**_progress(user))
+    return Assignment.objects.filter(round=round_, judge=user).aggregate(**_progress(user))
 
 
 def _ready_videos() -> Prefetch:
