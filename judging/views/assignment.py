@@ -38,6 +38,7 @@ from judging.selectors.assignment import (
 )
 from judging.selectors.monitoring import round_progress
 from judging.services import assignment as services
+from judging.services import assignment_excel as excel
 from judging.services import monitoring
 
 PER_PAGE = 50
@@ -223,7 +224,7 @@ def round_assignment_move(request, slug: str, pk: int, aid: int):
 def round_assignment_export(request, slug: str, pk: int):
     round_ = _round(request, slug, pk)
     return FileResponse(
-        services.assignments_export(round=round_),
+        excel.assignments_export(round=round_),
         as_attachment=True,
         filename=f"assignments-round-{round_.pk}.xlsx",
         content_type=XLSX,
@@ -237,7 +238,7 @@ def round_assignment_import(request, slug: str, pk: int):
     form = AssignmentImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render(request, round_, import_form=form)
-    report = services.assignments_import(round=round_, rows=form.rows, actor=request.user)
+    report = excel.assignments_import(round=round_, rows=form.rows, actor=request.user)
     if not report.saved:
         return _render(request, round_, import_form=form, report=report)
     messages.success(

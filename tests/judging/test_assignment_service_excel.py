@@ -12,6 +12,7 @@ from judging.forms.assignment import read_rows
 from judging.models import Assignment
 from judging.models import Conflict as ConflictOfInterest
 from judging.services import assignment as services
+from judging.services import assignment_excel as excel
 from tests.judging.test_assignment_service import make_round
 
 HEADER = ["Anonymous code", "Category", "Judge's e-mail", "Judge's name", "State"]
@@ -49,7 +50,7 @@ def read_back(file) -> list[tuple]:
 @pytest.mark.django_db
 def test_the_export_reads_back_with_every_assignment(setup):
     services.round_apply(round=setup.round, actor=None)
-    rows = read_back(services.assignments_export(round=setup.round))
+    rows = read_back(excel.assignments_export(round=setup.round))
     assert list(rows[0]) == HEADER
     expected = {
         (
@@ -70,7 +71,7 @@ def test_the_export_never_writes_a_formula(setup):
     judge.real_name = '=HYPERLINK("http://evil.example","点我")'
     judge.save()
     services.assignment_add(round=setup.round, work=setup.works[0], judge=judge, actor=None)
-    workbook = load_workbook(services.assignments_export(round=setup.round))
+    workbook = load_workbook(excel.assignments_export(round=setup.round))
     cell = workbook.worksheets[0]["D2"]
     assert cell.data_type == "s" and cell.value == judge.real_name
 
@@ -86,7 +87,7 @@ def test_an_import_adds_every_row(setup):
             ]
         )
     )
-    report = services.assignments_import(round=setup.round, rows=rows, actor=None)
+    report = excel.assignments_import(round=setup.round, rows=rows, actor=None)
     assert report.saved and report.added == 2 and not report.errors
     assert Assignment.objects.filter(round=setup.round).count() == 2
 
@@ -94,8 +95,8 @@ def test_an_import_adds_every_row(setup):
 @pytest.mark.django_db
 def test_an_export_imported_again_changes_nothing(setup):
     services.round_apply(round=setup.round, actor=None)
-    rows = read_rows(services.assignments_export(round=setup.round))
-    report = services.assignments_import(round=setup.round, rows=rows, actor=None)
+    rows = read_rows(excel.assignments_export(round=setup.round))
+    report = excel.assignments_import(round=setup.round, rows=rows, actor=None)
     assert report.saved and report.added == 0
     assert {row.status for row in report.rows} == {"unchanged"}
 
@@ -125,7 +126,7 @@ def test_an_import_with_one_bad_row_saves_nothing(setup):
             ]
         )
     )
-    report = services.assignments_import(round=setup.round, rows=rows, actor=None)
+    report = excel.assignments_import(round=setup.round, rows=rows, actor=None)
     assert not report.saved
     assert [row.status for row in report.rows] == ["added"] + ["error"] * 7
     assert [row.number for row in report.rows] == list(range(2, 10))
@@ -162,5 +163,5 @@ def test_columns_are_found_by_their_titles_in_any_order(setup):
 def test_a_chinese_export_imports_back(setup):
     services.round_apply(round=setup.round, actor=None)
     with translation.override("zh-hans"):
-        file = services.assignments_export(round=setup.round)
+        file = excel.assignments_export(round=setup.round)
     assert len(read_rows(file)) == 6
