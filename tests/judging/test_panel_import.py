@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from contest.errors import Conflict, ValidationFailed
@@ -18,6 +19,14 @@ from judging.services.panel_import import MAX_ROWS, panel_import_apply, panel_im
 from tests import factories
 from tests import judging_factories as jf
 from tests import work_factories as wf
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services speak the active language; these tests read their English messages."""
+    with translation.override("en"):
+        yield
+
 
 HEADER = ["姓名", "邮箱", "单位", "学科", "学段", "组别", "最大评审量", "评审组长"]
 SCRIPT = "<script>alert(1)</script>"

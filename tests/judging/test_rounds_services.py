@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from contest.errors import Conflict, ValidationFailed
 from judging.models import Round, RoundWork, ScoreSheet
@@ -14,6 +14,14 @@ from tests import factories
 from tests import judging_factories as jf
 from tests import work_factories as wf
 from tests.judging.test_rounds_helpers import empty_rubric, round_, rubric, window
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services speak the active language; these tests read their English messages."""
+    with translation.override("en"):
+        yield
+
 
 S = Round.State
 

@@ -9,12 +9,21 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from judging.models import Criterion, Rubric
 from judging.selectors.rounds import rubric_export
 from judging.services import rubrics as services
 from tests import factories
 from tests.judging.test_rounds_helpers import HEADINGS, rubric, xlsx
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services speak the active language; these tests read their English messages."""
+    with translation.override("en"):
+        yield
+
 
 RUBRICS = Path(__file__).resolve().parents[2] / "judging" / "data" / "rubrics"
 
