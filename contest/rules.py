@@ -93,5 +93,7 @@ rules.add_perm("contest.view_original_media", is_work_entrant | is_work_organise
 # Who may see what judges see (the blind copy, sanitised attachments). The judging app extends
 # this with the judges assigned to the work: rules.set_perm("contest.view_blind_media", ...).
 rules.add_perm("contest.view_blind_media", is_work_entrant | is_work_organiser)
+# The judges' copy that keeps the title card: judging adds judges of rounds that do not cut it.
+rules.add_perm("contest.view_full_media", is_work_entrant | is_work_organiser)
 rules.add_perm("contest.screen_work", is_work_organiser)
 rules.add_perm("contest.endorse_work", is_work_coordinator)

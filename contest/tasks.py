@@ -41,6 +41,14 @@ def process_attachment(attachment_id: int) -> None:
 
 
 @task(queue_name="default")
+def make_full_copy(video_id: int) -> None:
+    from contest.services.media import video_full_copy
+
+    if video_full_copy(video_id=video_id):
+        logger.info("full judges' copy made for video %s", video_id)
+
+
+@task(queue_name="default")
 def send_work_notification(work_id: int, event: str) -> None:
     from contest.services.notifications import work_notification_send
 

@@ -21,6 +21,20 @@ def is_assigned_judge(user, work) -> bool:
 
 
 @rules.predicate
+def is_assigned_judge_of_whole_copy(user, work) -> bool:
+    """Assigned to the work in a visible round that keeps the title card."""
+    if work is None or not user.is_authenticated:
+        return False
+    return (
+        Assignment.objects.filter(
+            work=work, judge=user, round__state__in=VISIBLE_ROUNDS, round__cut_title_card=False
+        )
+        .exclude(state=Assignment.State.RECUSED)
+        .exists()
+    )
+
+
+@rules.predicate
 def owns_assignment(user, assignment) -> bool:
     return assignment is not None and user.is_authenticated and assignment.judge_id == user.pk
 
@@ -34,6 +48,10 @@ def organises_round_of(user, obj) -> bool:
 
 # Judges see what judges may see (the blind copy, the sanitised documents) of assigned works.
 rules.set_perm("contest.view_blind_media", is_work_entrant | is_work_organiser | is_assigned_judge)
+rules.set_perm(
+    "contest.view_full_media",
+    is_work_entrant | is_work_organiser | is_assigned_judge_of_whole_copy,
+)
 
 rules.add_perm("judging.manage_round", organises_round_of)
 

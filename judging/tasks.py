@@ -33,3 +33,13 @@ def send_reminders(round_id: int) -> None:
 
     sent = reminders_send(round_id=round_id)
     logger.info("round %s: %s reminder(s) sent", round_id, sent)
+
+
+@task(queue_name="default")
+def prepare_full_copies(round_id: int) -> None:
+    """For a round that keeps the title card: queue the full judges' copy of each work's video."""
+    from contest.tasks import make_full_copy
+    from judging.selectors.rounds import round_videos_without_full_copy
+
+    for video_id in round_videos_without_full_copy(round_id):
+        make_full_copy.enqueue(video_id)

@@ -143,6 +143,8 @@ class VideoAsset(MediaFile):
     height = models.PositiveIntegerField(null=True, blank=True)
     duration = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     blind_file = models.CharField(max_length=200, blank=True)
+    # A judges' copy that keeps the title card, for rounds that do not cut it (made on demand).
+    full_file = models.CharField(max_length=200, blank=True)
     poster_file = models.CharField(max_length=200, blank=True)
     blind_method = models.CharField(max_length=10, blank=True)
     blind_duration = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)

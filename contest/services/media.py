@@ -8,7 +8,9 @@ replaces its outputs atomically.
 
 import datetime as dt
 import logging
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -159,6 +161,7 @@ def _delete_files(items) -> None:
         for name in (
             item.file,
             getattr(item, "blind_file", ""),
+            getattr(item, "full_file", ""),
             getattr(item, "poster_file", ""),
             getattr(item, "sanitised_file", ""),
         ):
@@ -225,6 +228,31 @@ def video_process(*, video_id: int) -> None:
             blind_method=copy.method,
             blind_duration=Decimal(f"{copy.duration:.2f}"),
         )
+
+
+def video_full_copy(*, video_id: int) -> bool:
+    """Make the judges' copy that keeps the title card (for rounds that do not cut it).
+
+    Stripped like the usual copy; only the cut differs. Idempotent: False when there is nothing
+    to do (the video is not ready, or the copy exists).
+    """
+    video = (
+        VideoAsset.objects.select_related("work__contest")
+        .filter(pk=video_id, state=ProcessingState.READY)
+        .first()
+    )
+    if video is None or (video.full_file and private_path(video.full_file).exists()):
+        return False
+    name = video.full_file or new_private_name("blind", ".mp4")
+    _prepare_outputs(name)
+    source = private_path(video.file)
+    probe = probe_video(source, requirements_of(video.work.contest))
+    with tempfile.TemporaryDirectory(dir=private_path(name).parent) as folder:
+        make_blind_copy(
+            source, private_path(name), Path(folder) / "poster.jpg", probe=probe, cut_seconds=0
+        )
+    VideoAsset.objects.filter(pk=video.pk).update(full_file=name)
+    return True
 
 
 def attachment_process(*, attachment_id: int) -> None:

@@ -138,6 +138,19 @@ def video_blind(request, uuid):
 
 @login_or_token_required
 @require_safe
+def video_full(request, uuid):
+    """The judges' copy that keeps the title card, for rounds that do not cut it."""
+    video = _access_file(request, VideoAsset, uuid, "contest.view_full_media")
+    return _send(
+        request,
+        _judges_copy(video, video.full_file),
+        content_type="video/mp4",
+        download_name=f"{video.work.anonymous_code}.mp4",
+    )
+
+
+@login_or_token_required
+@require_safe
 def video_poster(request, uuid):
     video = _access_file(request, VideoAsset, uuid, VIEW_BLIND)
     return _send(

@@ -7,6 +7,7 @@ from contest.views import media as views
 urlpatterns = [
     path("videos/<uuid:uuid>/original", views.video_original, name="video_original"),
     path("videos/<uuid:uuid>/blind.mp4", views.video_blind, name="video_blind"),
+    path("videos/<uuid:uuid>/full.mp4", views.video_full, name="video_full"),
     path("videos/<uuid:uuid>/poster.jpg", views.video_poster, name="video_poster"),
     path("attachments/<uuid:uuid>/original", views.attachment_original, name="attachment_original"),
     path(

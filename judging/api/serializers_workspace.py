@@ -59,11 +59,20 @@ class JudgeMediaLinksSerializer(serializers.Serializer):
     attachments = JudgeAttachmentLinkSerializer(many=True)
 
 
-def media_links(context: dict, video, attachments) -> dict:
+def _video_url(video, cut: bool) -> str | None:
+    """The judges' copy the round asks for: without the title card, or whole (when made)."""
+    if cut:
+        return reverse("video_blind", args=[video.uuid])
+    return reverse("video_full", args=[video.uuid]) if video.full_file else None
+
+
+def media_links(context: dict, video, attachments, *, cut: bool = True) -> dict:
+    url = video and _video_url(video, cut)
     return {
         "video": video
+        and url
         and {
-            "blind": _absolute(context, reverse("video_blind", args=[video.uuid])),
+            "blind": _absolute(context, url),
             "poster": _absolute(context, reverse("video_poster", args=[video.uuid])),
         },
         "attachments": [
@@ -99,7 +108,9 @@ class JudgeQueueItemSerializer(serializers.ModelSerializer):
             return media_links(self.context, None, [])
         work = assignment.work
         video = work.ready_videos[0] if work.ready_videos else None
-        return media_links(self.context, video, work.ready_attachments)
+        return media_links(
+            self.context, video, work.ready_attachments, cut=assignment.round.cut_title_card
+        )
 
 
 class JudgeCriterionSerializer(serializers.ModelSerializer):
@@ -175,7 +186,8 @@ class JudgeAssignmentSerializer(serializers.Serializer):
     @extend_schema_field(JudgeMediaLinksSerializer)
     def get_media(self, bundle) -> dict:
         media = bundle["media"]
-        return media_links(self.context, media["video"], media["attachments"])
+        cut = bundle["assignment"].round.cut_title_card
+        return media_links(self.context, media["video"], media["attachments"], cut=cut)
 
 
 def _values(**options) -> serializers.DictField:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sum
 
 from contest.errors import NotFound, PermissionDeniedError
-from contest.models import Contest, User
+from contest.models import Contest, ProcessingState, User, VideoAsset
 from contest.selectors import access_contest
 from judging.models import Assignment, Criterion, Round, Rubric
 
@@ -146,3 +146,15 @@ def rubric_export(rubric: Rubric) -> dict:
             for c in criteria
         ],
     }
+
+
+def round_videos_without_full_copy(round_id: int) -> list[int]:
+    """Current ready videos of the round's works that have no uncut judges' copy yet."""
+    return list(
+        VideoAsset.objects.filter(
+            work__round_entries__round_id=round_id,
+            is_current=True,
+            state=ProcessingState.READY,
+            full_file="",
+        ).values_list("pk", flat=True)
+    )

@@ -69,7 +69,7 @@ def round_progress(user: User, round_: Round) -> dict:
 
 def _ready_videos() -> Prefetch:
     ready = VideoAsset.objects.filter(is_current=True, state=ProcessingState.READY)
-    only = ready.only("id", "uuid", "work_id")
+    only = ready.only("id", "uuid", "work_id", "full_file")
     return Prefetch("work__videos", queryset=only, to_attr="ready_videos")
 
 
@@ -87,9 +87,11 @@ def queue_of(user: User, round_: Round, *, with_media: bool = False) -> QuerySet
     what a judge may know of the work: its code and category."""
     queue = (
         Assignment.objects.filter(round=round_, judge=user)
-        .select_related("work__category")
+        .select_related("round", "work__category")
         .annotate(total=F("sheet__total"))
-        .only("id", "state", "round_id", "work__anonymous_code", "work__category__name")
+        .only(
+            "id", "state", "round__cut_title_card", "work__anonymous_code", "work__category__name"
+        )
         .order_by(_QUEUE_ORDER, "work__anonymous_code", "pk")
     )
     if with_media:

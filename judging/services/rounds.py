@@ -233,4 +233,8 @@ def round_set_state(*, round: Round, state: str) -> Round:
             raise Conflict(" ".join(problems), code="not_ready")
     round_.state = state
     round_.save(update_fields=["state"])
+    if state == S.OPEN and not round_.cut_title_card:
+        from judging.tasks import prepare_full_copies
+
+        transaction.on_commit(lambda: prepare_full_copies.enqueue(round_.pk))
     return round_
