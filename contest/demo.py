@@ -255,7 +255,8 @@ def seed_demo() -> DemoSummary:
 DEMO_WORKS = [
     (1, "primary-math-teacher", "分数的初步认识", "", ("accept", "")),
     (2, "junior-physics-teacher", "光的折射", "", ("return", "请在教学设计中补充教学目标。")),
-    (3, "senior-chinese-student", "古诗词中的意象", "何静", None),
+    (3, "senior-chinese-student", "古诗词中的意象", "何静", ("accept", "")),
+    (5, "senior-it-teacher", "循环结构初步", "", None),
     (4, "junior-english-teacher", "一般过去时的用法", "", "draft"),
 ]
 

@@ -2,10 +2,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from contest.demo import DEMO_PASSWORD, seed_demo
+from contest.models import User
+from judging.demo import seed_judging
 
 
 class Command(BaseCommand):
-    help = "Create (or complete) the demo contest, institutions and people. Safe to run again."
+    help = (
+        "Create (or complete) the demo contest, institutions, people, works and an open judging "
+        "round. Safe to run again."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -19,6 +24,8 @@ class Command(BaseCommand):
             raise CommandError("Demo data has known passwords: run with DEBUG=1, or --force.")
         summary = seed_demo()
         contest = summary.contest
+        organiser = User.objects.get(email=summary.logins[1][1])
+        seed_judging(contest, organiser)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo contest: {contest.title} — {contest.categories.count()} categories"
