@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("judging.views.panel_urls")),
     path("", include("judging.views.assignment_urls")),
     path("", include("judging.views.workspace_urls")),
+    path("", include("judging.views.review_urls")),
 ]

@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("judging.api.panel_urls")),
     path("", include("judging.api.assignment_urls")),
     path("", include("judging.api.workspace_urls")),
+    path("", include("judging.api.review_urls")),
 ]

@@ -325,3 +325,19 @@ def author_flag_create(*, assignment: Assignment, actor: User, note: str) -> Aut
             fields={"note": [_("Describe what reveals the author (up to 1000 characters).")]}
         )
     return AuthorFlag.objects.create(assignment=assignment, note=note)
+
+
+@transaction.atomic
+def author_flag_resolve(*, flag: AuthorFlag, actor: User, resolution: str) -> AuthorFlag:
+    """An organiser records what was decided about a flagged work (e.g. asked for a new video)."""
+    resolution = resolution.strip()
+    if not resolution or len(resolution) > 1000:
+        raise ValidationFailed(
+            fields={"resolution": [_("Say what was decided (up to 1000 characters).")]}
+        )
+    flag = AuthorFlag.objects.select_for_update().get(pk=flag.pk)
+    if flag.resolved_at is not None:
+        raise Conflict(_("This flag is already resolved."), code="resolved")
+    flag.resolution, flag.resolved_by, flag.resolved_at = resolution, actor, timezone.now()
+    flag.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    return flag
