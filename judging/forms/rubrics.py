@@ -11,6 +11,7 @@ from contest.forms.base import StyledFormMixin
 from contest.forms.contests import DateTimeLocalInput
 from contest.models import Contest
 from judging.models import Round
+from judging.services.rounds import ROUND_FIELD_ORDER
 from judging.services.rubrics import LEVEL_LABEL_LENGTH, LEVEL_TEXT_LENGTH, MAX_LEVELS
 
 
@@ -113,23 +114,7 @@ class ImportForm(StyledFormMixin, forms.Form):
     )
 
 
-# The order of the form; the same names as judging.services.rounds.ROUND_FIELDS.
-ROUND_FORM_FIELDS = [
-    "name",
-    "order",
-    "rubric",
-    "opens_at",
-    "closes_at",
-    "categories",
-    "judges_per_work",
-    "tolerance",
-    "min_play_percent",
-    "cut_title_card",
-    "same_city_conflict",
-    "same_province_conflict",
-    "expertise",
-    "seed",
-]
+ROUND_FORM_FIELDS = list(ROUND_FIELD_ORDER)
 
 
 class RoundForm(StyledFormMixin, forms.Form):

@@ -16,24 +16,24 @@ from contest.models import Category, Contest, Work
 from judging.models import Assignment, Round, RoundWork, Rubric, ScoreSheet
 
 S = Round.State
-ROUND_FIELDS = frozenset(
-    {
-        "name",
-        "order",
-        "rubric",
-        "opens_at",
-        "closes_at",
-        "categories",
-        "judges_per_work",
-        "tolerance",
-        "min_play_percent",
-        "cut_title_card",
-        "same_city_conflict",
-        "same_province_conflict",
-        "expertise",
-        "seed",
-    }
+# The settings of a round an organiser edits, in the order forms show them.
+ROUND_FIELD_ORDER = (
+    "name",
+    "order",
+    "rubric",
+    "opens_at",
+    "closes_at",
+    "categories",
+    "judges_per_work",
+    "tolerance",
+    "min_play_percent",
+    "cut_title_card",
+    "same_city_conflict",
+    "same_province_conflict",
+    "expertise",
+    "seed",
 )
+ROUND_FIELDS = frozenset(ROUND_FIELD_ORDER)
 # Judges score against the rubric and within the categories once a round has opened.
 FIXED_ONCE_OPEN = frozenset({"rubric", "categories"})
 # A closed round keeps its settings: they explain its scores.
