@@ -1,0 +1,36 @@
+"""Pure scoring computations (no Django): aggregation, reliability, ranking. See DESIGN.md §6."""
+
+from .aggregate import (
+    METHODS,
+    all_methods,
+    calibrate_totals,
+    is_connected,
+    judge_bias_model,
+    mean,
+    median,
+    recommend,
+    trimmed_mean,
+    zscore_calibrated,
+)
+from .rank import allocate_tiers, competition_rank
+from .reliability import ICC_FORMS, complete_block, icc, judge_stats, krippendorff_alpha_interval
+
+__all__ = [
+    "ICC_FORMS",
+    "METHODS",
+    "all_methods",
+    "allocate_tiers",
+    "calibrate_totals",
+    "competition_rank",
+    "complete_block",
+    "icc",
+    "is_connected",
+    "judge_bias_model",
+    "judge_stats",
+    "krippendorff_alpha_interval",
+    "mean",
+    "median",
+    "recommend",
+    "trimmed_mean",
+    "zscore_calibrated",
+]

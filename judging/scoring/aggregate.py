@@ -1,0 +1,228 @@
+"""Aggregation of sheet totals into one score per work (DESIGN.md §6). Pure pandas/numpy.
+
+Input everywhere: a long DataFrame with columns ``work`` (int), ``judge`` (int) and ``total``
+(float), one row per (work, judge). Rows whose ``total`` is NaN are ignored; a repeated
+(work, judge) pair is averaged into one sheet. Results are indexed by ``work`` (sorted).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+COLUMNS = ("work", "judge", "total")
+METHODS = ("mean", "trimmed_mean", "median", "zscore_calibrated", "judge_bias_model")
+TRIM_MIN_SHEETS = 5
+
+
+def clean(df: pd.DataFrame) -> pd.DataFrame:
+    """The sheets with a total, one row per (work, judge), columns work/judge/total only."""
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"missing columns: {missing}")
+    out = df.loc[:, list(COLUMNS)].copy()
+    out["total"] = pd.to_numeric(out["total"], errors="coerce").astype(float)
+    out = out.dropna(subset=["work", "judge", "total"])
+    if out.empty:
+        return pd.DataFrame(
+            {
+                "work": pd.Series(dtype="int64"),
+                "judge": pd.Series(dtype="int64"),
+                "total": pd.Series(dtype=float),
+            }
+        )
+    out = out.groupby(["work", "judge"], as_index=False, sort=True)["total"].mean()
+    return out.reset_index(drop=True)
+
+
+def _empty(name: str) -> pd.Series:
+    return pd.Series(dtype=float, name=name, index=pd.Index([], name="work", dtype="int64"))
+
+
+def mean(df: pd.DataFrame) -> pd.Series:
+    """Plain mean of the totals per work."""
+    d = clean(df)
+    if d.empty:
+        return _empty("mean")
+    return d.groupby("work")["total"].mean().rename("mean")
+
+
+def _trim(values: pd.Series) -> float:
+    v = np.sort(values.to_numpy(dtype=float))
+    if len(v) >= TRIM_MIN_SHEETS:
+        v = v[1:-1]
+    return float(v.mean())
+
+
+def trimmed_mean(df: pd.DataFrame) -> pd.Series:
+    """Mean after dropping one highest and one lowest total, only for works with ≥ 5 sheets.
+
+    Works with fewer sheets get the plain mean.
+    """
+    d = clean(df)
+    if d.empty:
+        return _empty("trimmed_mean")
+    return d.groupby("work")["total"].agg(_trim).rename("trimmed_mean")
+
+
+def median(df: pd.DataFrame) -> pd.Series:
+    """Median of the totals per work."""
+    d = clean(df)
+    if d.empty:
+        return _empty("median")
+    return d.groupby("work")["total"].median().rename("median")
+
+
+def calibrate_totals(df: pd.DataFrame, min_sheets: int = 5) -> pd.DataFrame:
+    """The cleaned sheets with a ``calibrated`` column (see `zscore_calibrated`) and ``raw_kept``.
+
+    A judge's totals become z-scores against their own mean and standard deviation, rescaled to the
+    whole data's mean and standard deviation (sample std, ddof=1). A judge with fewer than
+    ``min_sheets`` sheets, or whose totals have no spread, keeps raw totals; so does everybody when
+    the whole data has no spread or fewer than two sheets.
+    """
+    d = clean(df)
+    d["calibrated"] = d["total"]
+    d["raw_kept"] = True
+    if len(d) < 2:
+        return d
+    grand_mean = d["total"].mean()
+    grand_std = d["total"].std(ddof=1)
+    if not np.isfinite(grand_std) or grand_std <= 0:
+        return d
+    by_judge = d.groupby("judge")["total"]
+    j_count = by_judge.transform("count")
+    j_mean = by_judge.transform("mean")
+    j_std = by_judge.transform(lambda s: s.std(ddof=1))
+    ok = (j_count >= max(min_sheets, 2)) & (j_std > 1e-12)
+    d.loc[ok, "calibrated"] = (d.loc[ok, "total"] - j_mean[ok]) / j_std[ok] * grand_std + grand_mean
+    d.loc[ok, "raw_kept"] = False
+    return d
+
+
+def zscore_calibrated(df: pd.DataFrame, min_sheets: int = 5) -> pd.Series:
+    """Per-work mean of the calibrated totals (see `calibrate_totals`)."""
+    d = calibrate_totals(df, min_sheets=min_sheets)
+    if d.empty:
+        return _empty("zscore_calibrated")
+    return d.groupby("work")["calibrated"].mean().rename("zscore_calibrated")
+
+
+def is_connected(df: pd.DataFrame) -> bool:
+    """Whether the bipartite works–judges graph of the sheets is connected (one component).
+
+    Only then are all works' qualities comparable under the additive judge-bias model.
+    """
+    d = clean(df)
+    if d.empty:
+        return False
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(x: tuple[str, int]) -> tuple[str, int]:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for w, j in zip(d["work"], d["judge"], strict=True):
+        a, b = find(("w", int(w))), find(("j", int(j)))
+        if a != b:
+            parent[a] = b
+    return len({find(x) for x in list(parent)}) == 1
+
+
+def judge_bias_model(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Fit total = quality(work) + bias(judge) by least squares with Σ bias = 0.
+
+    The constraint is built in by writing the last judge's bias as minus the sum of the others, so
+    the design has one column per work and one per judge but the last; ``numpy.linalg.lstsq``
+    solves it (minimum-norm solution if the sheets' graph is disconnected — then qualities in
+    different components are not comparable, see `is_connected`). With one judge the bias is 0
+    and the quality is the mean.
+
+    Returns ``(quality, bias)``: quality indexed by work, bias indexed by judge.
+    """
+    d = clean(df)
+    if d.empty:
+        return _empty("judge_bias_model"), pd.Series(
+            dtype=float, name="bias", index=pd.Index([], name="judge", dtype="int64")
+        )
+    works = np.sort(d["work"].unique())
+    judges = np.sort(d["judge"].unique())
+    nw, nj = len(works), len(judges)
+    wi = np.searchsorted(works, d["work"].to_numpy())
+    ji = np.searchsorted(judges, d["judge"].to_numpy())
+    rows = np.arange(len(d))
+    x = np.zeros((len(d), nw + nj - 1))
+    x[rows, wi] = 1.0
+    if nj > 1:
+        last = ji == nj - 1
+        x[rows[~last], nw + ji[~last]] = 1.0
+        x[np.ix_(rows[last], np.arange(nw, nw + nj - 1))] = -1.0
+    coef, *_ = np.linalg.lstsq(x, d["total"].to_numpy(dtype=float), rcond=None)
+    free = coef[nw:]
+    bias = np.append(free, -free.sum()) if nj > 1 else np.zeros(1)
+    quality = pd.Series(
+        coef[:nw], index=pd.Index(works, name="work"), name="judge_bias_model", dtype=float
+    )
+    return quality, pd.Series(bias, index=pd.Index(judges, name="judge"), name="bias")
+
+
+def all_methods(df: pd.DataFrame, min_sheets: int = 5) -> pd.DataFrame:
+    """One column per method in `METHODS`, side by side, indexed by work."""
+    cols = [
+        mean(df),
+        trimmed_mean(df),
+        median(df),
+        zscore_calibrated(df, min_sheets=min_sheets),
+        judge_bias_model(df)[0],
+    ]
+    out = pd.concat(cols, axis=1)
+    out.index.name = "work"
+    return out.reindex(columns=list(METHODS))
+
+
+def recommend(df: pd.DataFrame, min_sheets: int = 5, threshold: float = 0.5) -> tuple[str, str]:
+    """Suggest a method and say why. The rule, in order:
+
+    1. no sheets, or one judge only → ``mean``;
+    2. the judges' levels "differ notably" when the range of the judge effects is at least
+       ``threshold`` × the standard deviation of all totals; the judge effects are the bias-model
+       biases when the design is connected, else the judges' raw means. Not notable → ``mean``;
+    3. notable, design connected and every work has ≥ 2 sheets (overlapping) → ``judge_bias_model``
+       (it separates judge level from which works a judge happened to see);
+    4. notable and every judge has ≥ ``min_sheets`` sheets → ``zscore_calibrated``;
+    5. otherwise → ``mean`` (not enough data to correct reliably).
+    """
+    d = clean(df)
+    if d.empty:
+        return "mean", "no sheets"
+    if d["judge"].nunique() < 2:
+        return "mean", "only one judge"
+    spread = d["total"].std(ddof=1)
+    if not np.isfinite(spread) or spread <= 0:
+        return "mean", "all totals are equal"
+    connected = is_connected(d)
+    effects = judge_bias_model(d)[1] if connected else d.groupby("judge")["total"].mean()
+    gap = float(effects.max() - effects.min())
+    if gap < threshold * spread:
+        return "mean", (
+            f"judge levels differ by {gap:.2f}, under {threshold} × the spread of totals "
+            f"({spread:.2f})"
+        )
+    per_work = d.groupby("work").size()
+    if connected and (per_work >= 2).all():
+        return "judge_bias_model", (
+            f"judge levels differ by {gap:.2f} and every work was scored by ≥ 2 judges in one "
+            "connected design"
+        )
+    per_judge = d.groupby("judge").size()
+    if (per_judge >= min_sheets).all():
+        return "zscore_calibrated", (
+            f"judge means differ by {gap:.2f} and every judge has ≥ {min_sheets} sheets"
+        )
+    return "mean", (
+        f"judge levels differ by {gap:.2f} but the design is not connected and some judges have "
+        f"fewer than {min_sheets} sheets"
+    )

@@ -1,0 +1,167 @@
+"""Reliability and per-judge quality statistics (DESIGN.md §6). Pure pandas/numpy.
+
+Long input as in `aggregate`: columns work, judge, total, one row per (work, judge).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .aggregate import clean
+
+ICC_FORMS = ("ICC(1,1)", "ICC(2,1)", "ICC(3,1)", "ICC(1,k)", "ICC(2,k)", "ICC(3,k)")
+
+
+def _ratio(num: float, den: float) -> float:
+    if not np.isfinite(num) or not np.isfinite(den) or abs(den) < 1e-12:
+        return float("nan")
+    return float(num / den)
+
+
+def icc(matrix: pd.DataFrame | np.ndarray) -> pd.Series:
+    """Shrout & Fleiss (1979) intraclass correlations of a complete works × judges matrix.
+
+    From the two-way ANOVA mean squares — BMS (between targets), JMS (between judges), EMS
+    (residual) and WMS (within targets) — with n targets and k judges:
+
+    - ICC(1,1) = (BMS − WMS) / (BMS + (k−1)·WMS)
+    - ICC(2,1) = (BMS − EMS) / (BMS + (k−1)·EMS + k·(JMS − EMS)/n)
+    - ICC(3,1) = (BMS − EMS) / (BMS + (k−1)·EMS)
+    - ICC(1,k) = (BMS − WMS) / BMS
+    - ICC(2,k) = (BMS − EMS) / (BMS + (JMS − EMS)/n)
+    - ICC(3,k) = (BMS − EMS) / BMS
+
+    Returns a Series indexed by `ICC_FORMS` (the ``k`` forms are for the mean of the k judges).
+    All NaN when n < 2 or k < 2, or a denominator is 0. Raises ValueError on missing cells.
+    """
+    x = np.asarray(matrix, dtype=float)
+    if x.ndim != 2:
+        raise ValueError("icc needs a 2-D works × judges matrix")
+    if np.isnan(x).any():
+        raise ValueError("icc needs a complete matrix (see complete_block)")
+    n, k = x.shape
+    if n < 2 or k < 2:
+        return pd.Series(np.nan, index=list(ICC_FORMS), dtype=float)
+    grand = x.mean()
+    ss_total = ((x - grand) ** 2).sum()
+    ss_rows = k * ((x.mean(axis=1) - grand) ** 2).sum()
+    ss_cols = n * ((x.mean(axis=0) - grand) ** 2).sum()
+    ss_err = ss_total - ss_rows - ss_cols
+    bms = ss_rows / (n - 1)
+    jms = ss_cols / (k - 1)
+    ems = ss_err / ((n - 1) * (k - 1))
+    wms = (ss_total - ss_rows) / (n * (k - 1))
+    values = [
+        _ratio(bms - wms, bms + (k - 1) * wms),
+        _ratio(bms - ems, bms + (k - 1) * ems + k * (jms - ems) / n),
+        _ratio(bms - ems, bms + (k - 1) * ems),
+        _ratio(bms - wms, bms),
+        _ratio(bms - ems, bms + (jms - ems) / n),
+        _ratio(bms - ems, bms),
+    ]
+    return pd.Series(values, index=list(ICC_FORMS), dtype=float)
+
+
+def complete_block(df: pd.DataFrame) -> pd.DataFrame:
+    """A complete works × judges matrix cut from the long data, for `icc`.
+
+    Greedy: take the most common set of judges among the works (ties: the larger set, then the
+    block with more cells), keep every work whose judges include that set, and only those judges.
+    Sets of fewer than two judges are not considered. Empty DataFrame when nothing qualifies.
+    """
+    d = clean(df)
+    if d.empty:
+        return pd.DataFrame()
+    sets = d.groupby("work")["judge"].agg(lambda s: frozenset(int(j) for j in s))
+    counts = sets[sets.map(len) >= 2].value_counts()
+    if counts.empty:
+        return pd.DataFrame()
+    best = max(counts.index, key=lambda s: (counts[s], len(s), sorted(s)))
+    works = [w for w, s in sets.items() if best <= s]
+    block = d[d["work"].isin(works) & d["judge"].isin(best)]
+    wide = block.pivot(index="work", columns="judge", values="total").sort_index()
+    return wide.reindex(columns=sorted(best))
+
+
+def krippendorff_alpha_interval(df: pd.DataFrame) -> float:
+    """Krippendorff's alpha with the interval (squared difference) metric, missing cells allowed.
+
+    Works are units, judges coders. Only units with ≥ 2 values are pairable; with n the number of
+    pairable values and m_u the values in unit u:
+
+    D_o = 1/n · Σ_u 1/(m_u − 1) · Σ_{i≠j in u} (v_i − v_j)²
+    D_e = 1/(n(n − 1)) · Σ_{i≠j over all pairable values} (v_i − v_j)²
+    alpha = 1 − D_o / D_e
+
+    NaN when there is nothing pairable or no variation at all (D_e = 0).
+    """
+    d = clean(df)
+    if d.empty:
+        return float("nan")
+    m = d.groupby("work")["total"].transform("count")
+    d = d[m >= 2]
+    if d.empty:
+        return float("nan")
+
+    def pair_sum(v: np.ndarray) -> float:
+        # Σ over ordered pairs i≠j of (v_i − v_j)² = 2(m·Σv² − (Σv)²)
+        return float(2.0 * (len(v) * (v**2).sum() - v.sum() ** 2))
+
+    n = len(d)
+    d_o = 0.0
+    for _, g in d.groupby("work")["total"]:
+        v = g.to_numpy(dtype=float)
+        d_o += pair_sum(v) / (len(v) - 1)
+    d_o /= n
+    d_e = pair_sum(d["total"].to_numpy(dtype=float)) / (n * (n - 1))
+    if d_e <= 1e-12:
+        return float("nan")
+    return float(1.0 - d_o / d_e)
+
+
+def judge_stats(df: pd.DataFrame) -> pd.DataFrame:
+    """Per-judge quality statistics, indexed by judge.
+
+    - ``count``, ``mean``, ``std`` (ddof=1) of the judge's totals;
+    - ``leniency``: mean over the judge's sheets of (their total − the mean of the other judges'
+      totals on the same work); works nobody else scored are skipped (NaN if none);
+    - ``agreement``: Pearson correlation of their totals with those others' means (NaN with fewer
+      than 3 such works or no spread);
+    - ``outlier``: |leniency| > 2 × the std of leniency across judges, or agreement < 0.2 with
+      count ≥ 5.
+    """
+    d = clean(df)
+    cols = ["count", "mean", "std", "leniency", "agreement", "outlier"]
+    if d.empty:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="judge"))
+    by_work = d.groupby("work")["total"]
+    s = by_work.transform("sum")
+    c = by_work.transform("count")
+    d["others"] = np.where(c > 1, (s - d["total"]) / (c - 1).where(c > 1, 1), np.nan)
+    rows = {}
+    for judge, g in d.groupby("judge"):
+        paired = g.dropna(subset=["others"])
+        leniency = (paired["total"] - paired["others"]).mean() if len(paired) else np.nan
+        agreement = np.nan
+        if len(paired) >= 3 and paired["total"].std() > 0 and paired["others"].std() > 0:
+            agreement = float(np.corrcoef(paired["total"], paired["others"])[0, 1])
+        rows[judge] = {
+            "count": len(g),
+            "mean": g["total"].mean(),
+            "std": g["total"].std(ddof=1),
+            "leniency": leniency,
+            "agreement": agreement,
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "judge"
+    out["count"] = out["count"].astype(int)
+    spread = out["leniency"].std(ddof=1)
+    far = (
+        out["leniency"].abs() > 2 * spread
+        if np.isfinite(spread) and spread > 0
+        else pd.Series(False, index=out.index)
+    )
+    poor = (out["agreement"] < 0.2) & (out["count"] >= 5)
+    out["outlier"] = (far.fillna(False) | poor.fillna(False)).astype(bool)
+    return out[cols]
