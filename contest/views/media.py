@@ -124,15 +124,27 @@ def video_original(request, uuid):
     )
 
 
+def _video_copy(request, uuid, *, perm: str, field: str, content_type: str, extension: str):
+    """One of the files made for judges from a video, named by the anonymous code only."""
+    video = _access_file(request, VideoAsset, uuid, perm)
+    return _send(
+        request,
+        _judges_copy(video, getattr(video, field)),
+        content_type=content_type,
+        download_name=f"{video.work.anonymous_code}.{extension}",
+    )
+
+
 @login_or_token_required
 @require_safe
 def video_blind(request, uuid):
-    video = _access_file(request, VideoAsset, uuid, VIEW_BLIND)
-    return _send(
+    return _video_copy(
         request,
-        _judges_copy(video, video.blind_file),
+        uuid,
+        perm=VIEW_BLIND,
+        field="blind_file",
         content_type="video/mp4",
-        download_name=f"{video.work.anonymous_code}.mp4",
+        extension="mp4",
     )
 
 
@@ -140,24 +152,26 @@ def video_blind(request, uuid):
 @require_safe
 def video_full(request, uuid):
     """The judges' copy that keeps the title card, for rounds that do not cut it."""
-    video = _access_file(request, VideoAsset, uuid, "contest.view_full_media")
-    return _send(
+    return _video_copy(
         request,
-        _judges_copy(video, video.full_file),
+        uuid,
+        perm="contest.view_full_media",
+        field="full_file",
         content_type="video/mp4",
-        download_name=f"{video.work.anonymous_code}.mp4",
+        extension="mp4",
     )
 
 
 @login_or_token_required
 @require_safe
 def video_poster(request, uuid):
-    video = _access_file(request, VideoAsset, uuid, VIEW_BLIND)
-    return _send(
+    return _video_copy(
         request,
-        _judges_copy(video, video.poster_file),
+        uuid,
+        perm=VIEW_BLIND,
+        field="poster_file",
         content_type="image/jpeg",
-        download_name=f"{video.work.anonymous_code}.jpg",
+        extension="jpg",
     )
 
 
