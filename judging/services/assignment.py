@@ -274,9 +274,15 @@ def _delete_live(round_: Round) -> None:
 def _withdraw(round_: Round, pairs: set[tuple[int, int]]) -> None:
     """Current assignments that now conflict (a conflict recorded after they were made) end
     as recusals, which keeps their history; the engine staffs their works again."""
+    if not pairs:
+        return
     reason = _("Withdrawn: a conflict of interest was found when the plan was applied.")
-    for judge, work in pairs:
-        Assignment.objects.filter(round=round_, judge_id=judge, work_id=work).update(
+    ordered = sorted(pairs)
+    for start in range(0, len(ordered), 200):  # one UPDATE per 200 pairs (SQLite's depth limit)
+        matches = Q()
+        for judge, work in ordered[start : start + 200]:
+            matches |= Q(judge_id=judge, work_id=work)
+        Assignment.objects.filter(matches, round=round_).update(
             state=A.RECUSED, recusal_reason=reason, updated_at=timezone.now()
         )
 

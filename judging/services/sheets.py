@@ -120,9 +120,23 @@ def sheet_total(criteria: list[Criterion], parsed: dict) -> Decimal | None:
     return sum((value * c.weight for c, value in scored), Decimal(0)).quantize(CENT)
 
 
+def _store_scores(sheet: ScoreSheet, criteria: list[Criterion], parsed: dict, notes: dict) -> None:
+    """The sheet's current Score rows, one per criterion, in two queries whatever the rubric."""
+    existing = {score.criterion_id: score for score in sheet.scores.all()}
+    fresh = []
+    for criterion in criteria:
+        score = existing.get(criterion.pk) or Score(sheet=sheet, criterion=criterion)
+        score.value, score.comment = parsed.get(criterion.pk), notes.get(criterion.pk, "")
+        if score.pk is None:
+            fresh.append(score)
+    Score.objects.bulk_update([s for s in existing.values()], ["value", "comment"])
+    Score.objects.bulk_create(fresh)
+
+
 def _write(
     assignment: Assignment,
     actor: User,
+    criteria: list[Criterion],
     parsed: dict,
     notes: dict,
     action: str,
@@ -135,13 +149,7 @@ def _write(
             _("This sheet was changed in another window. Reload it to see the latest scores."),
             code="stale_version",
         )
-    criteria = list(assignment.round.rubric.criteria.all())
-    for criterion in criteria:
-        Score.objects.update_or_create(
-            sheet=sheet,
-            criterion=criterion,
-            defaults={"value": parsed.get(criterion.pk), "comment": notes.get(criterion.pk, "")},
-        )
+    _store_scores(sheet, criteria, parsed, notes)
     sheet.total = sheet_total(criteria, parsed)
     sheet.version += 1
     ScoreRevision.objects.create(
@@ -170,7 +178,9 @@ def sheet_save(
     assignment, _now = _locked_assignment(assignment, actor)
     criteria = list(assignment.round.rubric.criteria.all())
     parsed, notes = _parse_all(criteria, values, comments or {})
-    sheet = _write(assignment, actor, parsed, notes, ScoreRevision.Action.SAVE, expected_version)
+    sheet = _write(
+        assignment, actor, criteria, parsed, notes, ScoreRevision.Action.SAVE, expected_version
+    )
     sheet.save()
     if assignment.state == A.PENDING:
         assignment.state = A.IN_PROGRESS
@@ -226,7 +236,9 @@ def sheet_submit(
         values, comments = _saved_values(assignment)
     parsed, notes = _parse_all(criteria, values, comments or {})
     _check_complete(assignment, criteria, parsed, notes)
-    sheet = _write(assignment, actor, parsed, notes, ScoreRevision.Action.SUBMIT, expected_version)
+    sheet = _write(
+        assignment, actor, criteria, parsed, notes, ScoreRevision.Action.SUBMIT, expected_version
+    )
     sheet.state, sheet.submitted_at = ScoreSheet.State.SUBMITTED, now
     sheet.save()
     assignment.state = A.SUBMITTED

@@ -303,3 +303,28 @@ def test_an_author_flag_needs_a_note(assignment):
         assignment=assignment, actor=assignment.judge, note="片头出现了学校名称"
     )
     assert AuthorFlag.objects.get() == flag and flag.note == "片头出现了学校名称"
+
+
+def _save_queries(n_criteria: int) -> int:
+    from decimal import Decimal as D
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rubric = jf.RubricFactory(
+        criteria=[
+            {"name": f"项{i}", "max_points": D(10), "step": D("0.5")} for i in range(n_criteria)
+        ]
+    )
+    round_ = jf.RoundFactory(contest=rubric.contest, rubric=rubric)
+    assignment = jf.assignment(round_)
+    values = {str(c.pk): "5" for c in rubric.criteria.all()}
+    sheets.sheet_save(assignment=assignment, actor=assignment.judge, values=values)  # rows made
+    with CaptureQueriesContext(connection) as ctx:
+        sheets.sheet_save(assignment=assignment, actor=assignment.judge, values=values)
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_an_autosave_costs_the_same_queries_whatever_the_number_of_criteria():
+    assert _save_queries(2) == _save_queries(8)
