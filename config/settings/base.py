@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "contest",
     "judging",
+    "results",
+    "awards",
+    "certificates",
     "reports",
 ]
 

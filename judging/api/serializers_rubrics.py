@@ -132,6 +132,8 @@ class RoundSerializer(StrictMixin, serializers.ModelSerializer):
             "categories",
             "judges_per_work",
             "tolerance",
+            "final_rule",
+            "calibration_min_sheets",
             "min_play_percent",
             "cut_title_card",
             "same_city_conflict",

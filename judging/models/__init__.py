@@ -1,3 +1,4 @@
+from .cases import CaseEvent, DivergenceCase
 from .panel import ChiefJudge, Conflict, Invitation, PanelMember
 from .rounds import Criterion, Round, RoundWork, Rubric
 from .sheets import Assignment, AuthorFlag, Score, ScoreRevision, ScoreSheet
@@ -5,9 +6,11 @@ from .sheets import Assignment, AuthorFlag, Score, ScoreRevision, ScoreSheet
 __all__ = [
     "Assignment",
     "AuthorFlag",
+    "CaseEvent",
     "ChiefJudge",
     "Conflict",
     "Criterion",
+    "DivergenceCase",
     "Invitation",
     "PanelMember",
     "Round",

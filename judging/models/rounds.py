@@ -83,6 +83,11 @@ class Round(models.Model):
         CLOSED = "closed", _("Closed")
         FROZEN = "frozen", _("Results frozen")
 
+    class FinalRule(models.TextChoices):
+        ALL = "all", _("All sheets count")
+        CLOSEST_PAIR = "closest_pair", _("The two closest sheets count")
+        ARBITRATOR = "arbitrator", _("The arbitrator's score decides")
+
     class Expertise(models.TextChoices):
         REQUIRE = "require", _("Judges must match the category")
         PREFER = "prefer", _("Matching judges first, others when needed")
@@ -111,6 +116,23 @@ class Round(models.Model):
         decimal_places=2,
         default=Decimal("15"),
         validators=[MinValueValidator(Decimal("0"))],
+    )
+    final_rule = models.CharField(
+        _("final score of a divergent work"),
+        max_length=12,
+        choices=FinalRule.choices,
+        default=FinalRule.ALL,
+        help_text=_(
+            "When a work's totals spread more than the tolerance, one more judge scores it; if "
+            "they are still apart, the chief judge arbitrates. This rule says which scores then "
+            "count."
+        ),
+    )
+    calibration_min_sheets = models.PositiveSmallIntegerField(
+        _("sheets a judge needs for calibration"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(1000)],
+        help_text=_("Judges with fewer sheets keep their raw totals in the calibrated method."),
     )
     min_play_percent = models.PositiveSmallIntegerField(
         _("share of the video a judge must play before submitting (%)"),
@@ -152,6 +174,8 @@ class RoundWork(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="round_works")
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="round_entries")
+    # Judges wanted beyond the round's judges_per_work: third marking, boundary re-review.
+    extra_judges = models.PositiveSmallIntegerField(default=0)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

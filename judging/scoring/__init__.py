@@ -12,15 +12,20 @@ from .aggregate import (
     trimmed_mean,
     zscore_calibrated,
 )
+from .final import RULES, apply_final_rule, closest_pair, closest_pair_spread, spread
 from .rank import allocate_tiers, competition_rank
 from .reliability import ICC_FORMS, complete_block, icc, judge_stats, krippendorff_alpha_interval
 
 __all__ = [
     "ICC_FORMS",
     "METHODS",
+    "RULES",
     "all_methods",
     "allocate_tiers",
+    "apply_final_rule",
     "calibrate_totals",
+    "closest_pair",
+    "closest_pair_spread",
     "competition_rank",
     "complete_block",
     "icc",
@@ -31,6 +36,7 @@ __all__ = [
     "mean",
     "median",
     "recommend",
+    "spread",
     "trimmed_mean",
     "zscore_calibrated",
 ]

@@ -57,6 +57,7 @@ class EngineInputs:
     existing: set[tuple[int, int]]
     inactive: set[int] = field(default_factory=set)
     category_of: dict[int, int] = field(default_factory=dict)
+    k_for: dict[int, int] = field(default_factory=dict)
 
 
 def round_rules(round_: Round) -> Rules:
@@ -85,7 +86,18 @@ def engine_inputs(round_: Round, *, keep_existing: bool = True) -> EngineInputs:
         existing={(j, w) for j, w in existing if w in category_of},
         inactive=inactive,
         category_of=category_of,
+        k_for=extra_demand(round_, category_of),
     )
+
+
+def extra_demand(round_: Round, category_of: dict[int, int]) -> dict[int, int]:
+    """Judges wanted per work where it differs from the round's k (third marking, boundary
+    re-review), for the works the engine sees."""
+    rows = RoundWork.objects.filter(round=round_, extra_judges__gt=0).values_list(
+        "work_id", "extra_judges"
+    )
+    k = round_.judges_per_work
+    return {work: k + extra for work, extra in rows if work in category_of}
 
 
 def _judge_role(contest_id: int) -> Exists:

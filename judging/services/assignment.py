@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy
 from contest.errors import Conflict, ValidationFailed
 from contest.models import Category, User, Work
 from judging import assignment as engine
-from judging.models import Assignment, AuthorFlag, PanelMember, Round, Score, ScoreSheet
+from judging.models import (
+    Assignment,
+    AuthorFlag,
+    PanelMember,
+    Round,
+    RoundWork,
+    Score,
+    ScoreSheet,
+)
 from judging.models import Conflict as ConflictOfInterest
 from judging.selectors import assignment as selectors
 from judging.selectors import panel
@@ -114,6 +122,7 @@ def _run(round_: Round, incremental: bool, exclude=frozenset()):
         inputs.rules,
         conflicts=inputs.conflicts,
         existing=inputs.existing,
+        k_for=inputs.k_for,
     )
     return plan, inputs
 
@@ -297,6 +306,22 @@ def round_fill(*, round_id: int, exclude_judges=frozenset()) -> ApplyResult:
     if round_ is None or round_.state not in EDITABLE:
         return ApplyResult(0, 0, 0)
     return _apply(round_, True, exclude_judges)
+
+
+@transaction.atomic
+def extra_judges_add(*, round: Round, work_ids, count: int = 1) -> ApplyResult:
+    """Ask for `count` more judges on each of the works (third marking, boundary re-review)
+    and staff them at once through the incremental plan: conflicts and loads hold as for
+    any other assignment. Works left short keep asking: later fills staff them."""
+    if count < 1:
+        raise ValidationFailed(fields={"count": [_("Ask for at least one more judge.")]})
+    round_ = locked_round(round)
+    ids = sorted(set(work_ids))
+    entries = RoundWork.objects.filter(round=round_, work_id__in=ids)
+    if entries.count() != len(ids):
+        raise ValidationFailed(_("Some of these works are not in the round."), code="not_in_round")
+    entries.update(extra_judges=F("extra_judges") + count)
+    return _apply(round_, True)
 
 
 # --- Hand edits

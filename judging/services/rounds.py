@@ -26,6 +26,8 @@ ROUND_FIELD_ORDER = (
     "categories",
     "judges_per_work",
     "tolerance",
+    "final_rule",
+    "calibration_min_sheets",
     "min_play_percent",
     "cut_title_card",
     "same_city_conflict",
@@ -42,7 +44,8 @@ TRANSITIONS = {
     S.DRAFT: {S.ASSIGNING},
     S.ASSIGNING: {S.OPEN},
     S.OPEN: {S.CLOSED, S.ASSIGNING},
-    S.CLOSED: set(),
+    # A closed round reopens (before its results are frozen) for boundary re-review.
+    S.CLOSED: {S.OPEN},
     S.FROZEN: set(),
 }
 BATCH = 2000

@@ -48,6 +48,8 @@ def _form(contest, **changes) -> dict:
         "closes_at": _local(opens + dt.timedelta(days=14)),
         "judges_per_work": "3",
         "tolerance": "15",
+        "final_rule": "all",
+        "calibration_min_sheets": "5",
         "min_play_percent": "50",
         "cut_title_card": "on",
         "expertise": "prefer",

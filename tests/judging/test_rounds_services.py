@@ -226,7 +226,6 @@ def test_opening_freezes_the_rubric(contest):
         (S.DRAFT, S.CLOSED),
         (S.ASSIGNING, S.DRAFT),
         (S.ASSIGNING, S.CLOSED),
-        (S.CLOSED, S.OPEN),
         (S.OPEN, S.FROZEN),
         (S.CLOSED, S.FROZEN),
         (S.OPEN, "nonsense"),
@@ -239,6 +238,24 @@ def test_other_moves_are_refused(contest, start, target):
         services.round_set_state(round=current, state=target)
     assert caught.value.code == "invalid_state"
     assert Round.objects.get(pk=current.pk).state == start
+
+
+@pytest.mark.django_db
+def test_a_closed_round_reopens_only_with_a_later_closing_time(contest):
+    closed = round_(contest, state=S.CLOSED)
+    jf.accepted_work(closed)
+    closed.closes_at = timezone.now() - dt.timedelta(hours=1)
+    closed.opens_at = closed.closes_at - dt.timedelta(days=3)
+    closed.save()
+    with pytest.raises(Conflict) as caught:
+        services.round_set_state(round=closed, state=S.OPEN)
+    assert caught.value.code == "not_ready"
+    assert Round.objects.get(pk=closed.pk).state == S.CLOSED
+
+    closed.closes_at = timezone.now() + dt.timedelta(days=1)
+    closed.save()
+    services.round_set_state(round=closed, state=S.OPEN)
+    assert Round.objects.get(pk=closed.pk).state == S.OPEN
 
 
 @pytest.mark.django_db
