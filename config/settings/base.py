@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "judging",
     "results",
     "awards",
+    "publication",
     "certificates",
     "reports",
 ]
