@@ -120,48 +120,103 @@ def krippendorff_alpha_interval(df: pd.DataFrame) -> float:
     return float(1.0 - d_o / d_e)
 
 
+OUTLIER_Z = 2.5
+POOR_AGREEMENT = 0.2
+MIN_PAIRED = 3
+JUDGE_COLUMNS = [
+    "count",
+    "mean",
+    "std",
+    "paired",
+    "leniency",
+    "agreement",
+    "mean_abs_dev",
+    "leniency_z",
+    "agreement_z",
+    "outlier",
+]
+
+
+def robust_z(values: pd.Series, floor: float) -> pd.Series:
+    """(x − median) / max(1.4826 × MAD, floor), NaN kept. The floor stops a panel of nearly
+    identical judges from turning a hair's difference into a huge z."""
+    v = values.dropna()
+    if v.empty:
+        return pd.Series(np.nan, index=values.index, dtype=float)
+    centre = float(v.median())
+    scale = max(1.4826 * float((v - centre).abs().median()), floor)
+    return (values - centre) / scale
+
+
+def _pair_sums(d: pd.DataFrame) -> pd.DataFrame:
+    """Per judge, over the sheets of works someone else also scored: the sums a correlation of
+    total (x) with the others' mean (y) needs."""
+    p = d.dropna(subset=["others"])
+    x, y = p["total"], p["others"]
+    return (
+        pd.DataFrame({"judge": p["judge"], "x": x, "y": y, "xx": x * x, "yy": y * y, "xy": x * y})
+        .assign(dev=(x - y).abs(), diff=x - y)
+        .groupby("judge")
+        .agg(
+            paired=("x", "size"),
+            sx=("x", "sum"),
+            sy=("y", "sum"),
+            sxx=("xx", "sum"),
+            syy=("yy", "sum"),
+            sxy=("xy", "sum"),
+            leniency=("diff", "mean"),
+            mean_abs_dev=("dev", "mean"),
+        )
+    )
+
+
+def _agreement(s: pd.DataFrame) -> pd.Series:
+    n = s["paired"].astype(float)
+    cov = s["sxy"] - s["sx"] * s["sy"] / n
+    vx = s["sxx"] - s["sx"] ** 2 / n
+    vy = s["syy"] - s["sy"] ** 2 / n
+    scale = np.sqrt(vx.clip(lower=0) * vy.clip(lower=0))
+    # relative tolerance: sums of squares of totals near 100 lose ~1e-10 to cancellation
+    flat = (vx <= 1e-9 * s["sxx"]) | (vy <= 1e-9 * s["syy"]) | (n < MIN_PAIRED)
+    return (cov / scale.where(~flat)).clip(-1, 1)
+
+
 def judge_stats(df: pd.DataFrame) -> pd.DataFrame:
-    """Per-judge quality statistics, indexed by judge.
+    """Per-judge quality statistics, indexed by judge; vectorised (no loop over judges).
 
     - ``count``, ``mean``, ``std`` (ddof=1) of the judge's totals;
-    - ``leniency``: mean over the judge's sheets of (their total − the mean of the other judges'
-      totals on the same work); works nobody else scored are skipped (NaN if none);
-    - ``agreement``: Pearson correlation of their totals with those others' means (NaN with fewer
-      than 3 such works or no spread);
-    - ``outlier``: |leniency| > 2 × the std of leniency across judges, or agreement < 0.2 with
-      count ≥ 5.
+    - ``paired``: the judge's sheets on works somebody else also scored ("the others" of a sheet
+      are the other judges of the same work);
+    - ``leniency``: mean over those sheets of (their total − the mean of the others' totals);
+    - ``agreement``: Pearson correlation of their totals with the others' means (NaN with fewer
+      than 3 paired sheets or no spread on either side);
+    - ``mean_abs_dev``: mean |total − the others' mean| over the paired sheets;
+    - ``leniency_z``, ``agreement_z``: robust z across judges (`robust_z`: median and MAD, the
+      scale floored at 5 % of the standard deviation of all totals for leniency and at 0.05 for
+      agreement);
+    - ``outlier``, for judges with ≥ 3 paired sheets: |leniency_z| > 2.5, or agreement_z < −2.5
+      (only poor agreement is suspect), or agreement < 0.2 with ≥ 5 paired sheets.
     """
     d = clean(df)
-    cols = ["count", "mean", "std", "leniency", "agreement", "outlier"]
     if d.empty:
-        return pd.DataFrame(columns=cols, index=pd.Index([], name="judge"))
+        return pd.DataFrame(columns=JUDGE_COLUMNS, index=pd.Index([], name="judge"))
     by_work = d.groupby("work")["total"]
-    s = by_work.transform("sum")
-    c = by_work.transform("count")
-    d["others"] = np.where(c > 1, (s - d["total"]) / (c - 1).where(c > 1, 1), np.nan)
-    rows = {}
-    for judge, g in d.groupby("judge"):
-        paired = g.dropna(subset=["others"])
-        leniency = (paired["total"] - paired["others"]).mean() if len(paired) else np.nan
-        agreement = np.nan
-        if len(paired) >= 3 and paired["total"].std() > 0 and paired["others"].std() > 0:
-            agreement = float(np.corrcoef(paired["total"], paired["others"])[0, 1])
-        rows[judge] = {
-            "count": len(g),
-            "mean": g["total"].mean(),
-            "std": g["total"].std(ddof=1),
-            "leniency": leniency,
-            "agreement": agreement,
-        }
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "judge"
-    out["count"] = out["count"].astype(int)
-    spread = out["leniency"].std(ddof=1)
-    far = (
-        out["leniency"].abs() > 2 * spread
-        if np.isfinite(spread) and spread > 0
-        else pd.Series(False, index=out.index)
+    s, c = by_work.transform("sum"), by_work.transform("count")
+    d["others"] = ((s - d["total"]) / (c - 1).where(c > 1)).astype(float)
+    out = d.groupby("judge")["total"].agg(count="size", mean="mean", std="std")
+    sums = _pair_sums(d).reindex(out.index)
+    out["paired"] = sums["paired"].fillna(0).astype(int)
+    out["leniency"] = sums["leniency"]
+    out["agreement"] = _agreement(sums)
+    out["mean_abs_dev"] = sums["mean_abs_dev"]
+    spread = d["total"].std(ddof=1)
+    floor = 0.05 * spread if np.isfinite(spread) and spread > 0 else 1e-9
+    out["leniency_z"] = robust_z(out["leniency"], floor)
+    out["agreement_z"] = robust_z(out["agreement"], 0.05)
+    far = out["leniency_z"].abs() > OUTLIER_Z
+    poor = (out["agreement_z"] < -OUTLIER_Z) | (
+        (out["agreement"] < POOR_AGREEMENT) & (out["paired"] >= 5)
     )
-    poor = (out["agreement"] < 0.2) & (out["count"] >= 5)
-    out["outlier"] = (far.fillna(False) | poor.fillna(False)).astype(bool)
-    return out[cols]
+    out["outlier"] = ((far | poor) & (out["paired"] >= MIN_PAIRED)).astype(bool)
+    out["count"] = out["count"].astype(int)
+    return out[JUDGE_COLUMNS]

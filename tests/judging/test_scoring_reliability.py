@@ -139,13 +139,62 @@ def test_judge_stats_hand_example():
     for w, q in enumerate([60, 70, 80, 90]):
         rows += [(w, 1, q), (w, 2, q), (w, 3, q + 10)]
     stats = judge_stats(long(rows))
-    assert list(stats.columns) == ["count", "mean", "std", "leniency", "agreement", "outlier"]
+    assert list(stats.columns) == [
+        "count",
+        "mean",
+        "std",
+        "paired",
+        "leniency",
+        "agreement",
+        "mean_abs_dev",
+        "leniency_z",
+        "agreement_z",
+        "outlier",
+    ]
     assert stats.loc[3, "count"] == 4
     assert stats.loc[3, "mean"] == pytest.approx(85.0)
     assert stats.loc[3, "leniency"] == pytest.approx(10.0)
     assert stats.loc[1, "leniency"] == pytest.approx(-5.0)
     assert stats.loc[1, "agreement"] == pytest.approx(1.0)
+    assert stats.loc[3, "mean_abs_dev"] == pytest.approx(10.0)
+    assert stats.loc[1, "mean_abs_dev"] == pytest.approx(5.0)  # others' mean: (q + q + 10) / 2
+    assert stats.loc[3, "paired"] == 4
     assert stats["outlier"].dtype == bool
+
+
+def test_judge_stats_agreement_is_pearson_on_the_paired_sheets():
+    rng = np.random.default_rng(5)
+    rows = [
+        (w, int(j), float(rng.normal(60, 10)))
+        for w in range(30)
+        for j in rng.choice(6, 3, replace=False)
+    ]
+    rows.append((99, 0, 70.0))  # a work nobody else scored: not paired
+    df = long(rows)
+    stats = judge_stats(df)
+    totals = df.groupby("work")["total"]
+    df["others"] = (totals.transform("sum") - df["total"]) / (totals.transform("count") - 1)
+    for judge, g in df[df["work"] != 99].groupby("judge"):
+        expected = np.corrcoef(g["total"], g["others"])[0, 1]
+        assert stats.loc[judge, "agreement"] == pytest.approx(expected, abs=1e-9)
+        assert stats.loc[judge, "leniency"] == pytest.approx((g["total"] - g["others"]).mean())
+    assert stats.loc[0, "count"] == stats.loc[0, "paired"] + 1
+
+
+def test_judge_stats_robust_z_ignores_hair_differences():
+    # six judges agreeing to within 0.01 point: nobody is an outlier
+    rows = [(w, j, 50 + 5 * w + 0.01 * j) for w in range(6) for j in range(6)]
+    stats = judge_stats(long(rows))
+    assert not stats["outlier"].any()
+    assert stats["leniency_z"].abs().max() < 1
+
+
+def test_judge_stats_outliers_need_three_paired_sheets():
+    rows = [(w, j, 50 + 5 * w) for w in range(6) for j in range(1, 6)]
+    rows += [(0, 9, 99.0), (1, 9, 99.0)]  # wildly lenient but only two sheets
+    stats = judge_stats(long(rows))
+    assert stats.loc[9, "leniency_z"] > 2.5
+    assert not stats.loc[9, "outlier"]
 
 
 def test_judge_stats_flags_poor_agreement_and_extreme_leniency():
