@@ -1,0 +1,157 @@
+"""A round's scores per work: every aggregation method side by side, the criterion means, the
+sheet counts and the pool each work is ranked in (DESIGN.md §6).
+
+`load_inputs` reads everything that counts in a few set-based queries; `scores_from` is the
+computation over those inputs (no queries), so that freezing and reproducing share it and the
+snapshot's input hash is taken over exactly what was computed on.
+"""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.db.models import QuerySet
+
+from contest.models import Work
+from judging.models import Round, RoundWork
+from judging.scoring import all_methods, recommend
+from results.models import RankingSettings
+from results.selectors.frames import (
+    case_inputs,
+    counted_from,
+    read_frame,
+    submitted_scores,
+    submitted_totals,
+)
+from results.selectors.ranking import PoolRef, category_pools, ranking_settings
+
+CRITERION_PREFIX = "criterion_"
+
+
+@dataclass
+class RoundInputs:
+    """Everything a round's results are computed from. Frames are long (one row per sheet or
+    per score); ``criteria`` is [(id, name, weight)] in the rubric's order."""
+
+    round: Round
+    works: pd.DataFrame  # work, category
+    totals: pd.DataFrame  # work, judge, total
+    scores: pd.DataFrame  # work, judge, criterion, value
+    divergent: set[int]
+    arbitrated: dict[int, tuple[int, float]]
+    criteria: list[tuple[int, str, float]]
+    pools: dict[int, PoolRef]
+    settings: RankingSettings
+    counted: pd.DataFrame = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.counted = counted_from(
+            self.totals, self.round.final_rule, self.divergent, self.arbitrated
+        )
+
+
+def round_works(round_: Round) -> QuerySet:
+    """The works a round ranks: its works still accepted (withdrawn or disqualified ones drop)."""
+    return (
+        RoundWork.objects.filter(round=round_, work__status=Work.Status.ACCEPTED)
+        .values_list("work_id", "work__category_id")
+        .order_by()
+    )
+
+
+def load_inputs(round_: Round) -> RoundInputs:
+    """Read a round's inputs: works, submitted totals and scores, case decisions, criteria,
+    pools and ranking settings."""
+    works = read_frame(
+        round_works(round_), ["work", "category"], {"work": "int64", "category": "int64"}
+    )
+    divergent, arbitrated = case_inputs(round_)
+    criteria = [
+        (pk, name, float(weight))
+        for pk, name, weight in round_.rubric.criteria.order_by("order", "pk").values_list(
+            "pk", "name", "weight"
+        )
+    ]
+    return RoundInputs(
+        round=round_,
+        works=works.sort_values("work").reset_index(drop=True),
+        totals=submitted_totals(round_),
+        scores=submitted_scores(round_),
+        divergent=divergent,
+        arbitrated=arbitrated,
+        criteria=criteria,
+        pools=category_pools(round_),
+        settings=ranking_settings(round_),
+    )
+
+
+def criterion_means(inputs: RoundInputs) -> pd.DataFrame:
+    """Mean weighted points (value × weight) per work and criterion over the counted sheets;
+    columns ``criterion_<id>`` in the rubric's order, indexed by work."""
+    ids = [pk for pk, _name, _weight in inputs.criteria]
+    columns = [f"{CRITERION_PREFIX}{pk}" for pk in ids]
+    scores = inputs.scores
+    if scores.empty or not ids:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="work"), dtype=float)
+    special = inputs.divergent | set(inputs.arbitrated)
+    if special:
+        # Only divergent works may have sheets that do not count.
+        counted = inputs.counted.loc[inputs.counted["judge"] > 0, ["work", "judge"]]
+        is_special = scores["work"].isin(list(special))
+        kept = scores[is_special].merge(counted, on=["work", "judge"])
+        scores = pd.concat([scores[~is_special], kept], ignore_index=True)
+    weights = pd.Series([w for _pk, _n, w in inputs.criteria], index=ids)
+    weighted = scores["value"] * scores["criterion"].map(weights)
+    frame = pd.DataFrame({"work": scores["work"], "criterion": scores["criterion"], "w": weighted})
+    frame = frame[frame["criterion"].isin(ids)]
+    means = frame.groupby(["work", "criterion"])["w"].mean().unstack("criterion")
+    means = means.reindex(columns=ids)
+    means.columns = columns
+    return means
+
+
+def chosen_method(settings: RankingSettings, recommended: str) -> str:
+    return settings.method or recommended
+
+
+def scores_from(inputs: RoundInputs) -> pd.DataFrame:
+    """The per-work frame (see `round_scores`) computed from loaded inputs."""
+    counted = inputs.counted
+    min_sheets = inputs.round.calibration_min_sheets
+    methods = all_methods(counted, min_sheets=min_sheets)
+    recommended, reason = recommend(counted, min_sheets=min_sheets)
+    out = inputs.works.set_index("work")
+    refs = [inputs.pools[c] for c in out["category"]]
+    out["pool_key"] = [r.key for r in refs]
+    out["pool"] = pd.array([r.pool for r in refs], dtype="Int64")
+    out["pool_name"] = [r.name for r in refs]
+    sheets = counted.loc[counted["judge"] > 0].groupby("work").size()
+    out["sheets"] = sheets.reindex(out.index).fillna(0).astype("int64")
+    out = out.join(methods.reindex(out.index))
+    out = out.join(criterion_means(inputs).reindex(out.index))
+    method = chosen_method(inputs.settings, recommended)
+    out["score"] = out[method]
+    out.attrs.update(
+        method=method,
+        recommended=recommended,
+        reason=reason,
+        criteria=[pk for pk, _n, _w in inputs.criteria],
+    )
+    return out
+
+
+def round_scores(round_: Round) -> pd.DataFrame:
+    """One row per work of the round (index ``work``), with columns:
+
+    - ``category``, ``pool_key`` (``pool-<id>`` or ``category-<id>``), ``pool`` (Pool id or
+      <NA>), ``pool_name``;
+    - ``sheets``: counted submitted sheets (an arbitrator's score is not a sheet);
+    - one float column per method of judging.scoring.METHODS (NaN without sheets), computed on
+      the sheets that count under the round's final-score rule, calibration with the round's
+      ``calibration_min_sheets``;
+    - ``criterion_<id>``: mean weighted points per criterion, rubric order;
+    - ``score``: the chosen method's column.
+
+    ``attrs``: ``method`` (chosen: the ranking settings' or else the recommended one),
+    ``recommended``, ``reason`` and ``criteria`` (criterion ids in order).
+    """
+    return scores_from(load_inputs(round_))
