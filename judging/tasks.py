@@ -43,3 +43,14 @@ def prepare_full_copies(round_id: int) -> None:
 
     for video_id in round_videos_without_full_copy(round_id):
         make_full_copy.enqueue(video_id)
+
+
+@task(queue_name="default")
+def check_divergence(round_id: int, work_id: int) -> None:
+    """After a submission: open or settle the work's divergence case (三评 / 仲裁) if its
+    sheets call for it."""
+    from judging.services.divergence import work_check
+
+    case = work_check(round_id=round_id, work_id=work_id)
+    if case is not None:
+        logger.info("round %s, work %s: case %s is %s", round_id, work_id, case.pk, case.state)

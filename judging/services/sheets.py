@@ -243,6 +243,11 @@ def sheet_submit(
     sheet.save()
     assignment.state = A.SUBMITTED
     assignment.save(update_fields=["state", "updated_at"])
+    from judging.tasks import check_divergence
+
+    # Third marking is decided in the background, so the submission stays quick.
+    round_id, work_id = assignment.round_id, assignment.work_id
+    transaction.on_commit(lambda: check_divergence.enqueue(round_id, work_id))
     return sheet
 
 
