@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from contest.models import Work
 from judging.models import Round, RoundWork
-from judging.scoring import all_methods, recommend
+from judging.scoring import METHODS, all_methods, competition_rank, recommend
 from results.models import RankingSettings
 from results.selectors.frames import (
     case_inputs,
@@ -155,3 +155,37 @@ def round_scores(round_: Round) -> pd.DataFrame:
     ``recommended``, ``reason`` and ``criteria`` (criterion ids in order).
     """
     return scores_from(load_inputs(round_))
+
+
+def tiebreak_columns(frame: pd.DataFrame, criteria: list[int], by_sheets: bool) -> list[str]:
+    """The frame's tie-break columns in order: the chosen criteria's means (those of the
+    rubric), then the number of sheets."""
+    known = set(frame.attrs.get("criteria", []))
+    columns = [f"{CRITERION_PREFIX}{pk}" for pk in criteria if pk in known]
+    return [*columns, "sheets"] if by_sheets else columns
+
+
+def rank_frame(frame: pd.DataFrame, score: str, tiebreaks: list[str]) -> pd.DataFrame:
+    """``rank`` (competition ranking within each pool, by ``score`` then the tie-breaks) and
+    ``shares_rank`` columns for the frame, index unchanged."""
+    out = pd.DataFrame(index=frame.index)
+    out["rank"] = 0
+    for _key, pool in frame.groupby("pool_key", sort=False):
+        scores = pool[[score, *tiebreaks]].rename(columns={score: "score"})
+        ranked = competition_rank(scores, [t for t in tiebreaks if t != score])
+        out.loc[ranked.index, "rank"] = ranked["rank"]
+    out["rank"] = out["rank"].astype("int64")
+    keys = pd.Series(list(zip(frame["pool_key"], out["rank"], strict=True)), index=frame.index)
+    out["shares_rank"] = keys.duplicated(keep=False)
+    return out
+
+
+def method_comparison(frame: pd.DataFrame, tiebreaks: list[str]) -> pd.DataFrame:
+    """Each method's rank per pool side by side (``rank_<method>``), and ``changes``: whether
+    the work's rank differs between methods."""
+    out = frame[["pool_key", "pool_name", "sheets", *METHODS]].copy()
+    for method in METHODS:
+        out[f"rank_{method}"] = rank_frame(frame, method, tiebreaks)["rank"]
+    ranks = out[[f"rank_{m}" for m in METHODS]]
+    out["changes"] = ranks.nunique(axis=1) > 1
+    return out
