@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("judging.views.assignment_urls")),
     path("", include("judging.views.workspace_urls")),
     path("", include("judging.views.review_urls")),
+    path("", include("judging.views.cases_urls")),
 ]

@@ -12,13 +12,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import rules
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from contest.errors import NotFound, PermissionDeniedError
 from contest.models import Attachment, ProcessingState, User, VideoAsset
-from judging.models import Assignment, CaseEvent, DivergenceCase, Round, Rubric, Score, ScoreSheet
-from judging.rules import arbitrable_by
+from judging.models import (
+    Assignment,
+    CaseEvent,
+    ChiefJudge,
+    DivergenceCase,
+    Round,
+    Rubric,
+    ScoreSheet,
+)
+from judging.rules import VISIBLE_ROUNDS, arbitrable_by
 from judging.selectors.rounds import rubric_total
 
 S = DivergenceCase.State
@@ -144,8 +152,13 @@ def arbitration_queue(user: User) -> QuerySet[DivergenceCase]:
     )
 
 
-def arbitration_count(user: User) -> int:
-    return arbitration_queue(user).count() if user.is_authenticated else 0
+def arbitration_count(user: User) -> int | None:
+    """How many cases await the user's arbitration; None when the user is no chief judge of a
+    round judges can see (the workspace then shows no link to the queue)."""
+    if not user.is_authenticated:
+        return None
+    chief = ChiefJudge.objects.filter(user=user, round__state__in=VISIBLE_ROUNDS)
+    return arbitration_queue(user).count() if chief.exists() else None
 
 
 def access_arbitration(user: User, pk: int) -> DivergenceCase:
@@ -165,10 +178,10 @@ def access_arbitration(user: User, pk: int) -> DivergenceCase:
     raise NotFound()
 
 
-def counted_sheets(case: DivergenceCase) -> list[ScoreSheet]:
+def counted_sheets(case: DivergenceCase, criteria, *, with_judges: bool = False) -> list:
     """The work's submitted sheets of live assignments in the round, in a fixed order, each
-    with `label` ("Judge 1"…) and its scores in the rubric's order, in two queries."""
-    scores = Score.objects.select_related("criterion").order_by("criterion__order", "criterion")
+    with `label` ("Judge 1"…) and `cells`: (criterion, its Score or None) in the order of
+    `criteria`. Judges' names only `with_judges` (organisers). Two queries."""
     sheets = (
         ScoreSheet.objects.filter(
             assignment__round_id=case.round_id,
@@ -176,13 +189,16 @@ def counted_sheets(case: DivergenceCase) -> list[ScoreSheet]:
             assignment__state=Assignment.State.SUBMITTED,
             state=ScoreSheet.State.SUBMITTED,
         )
-        .prefetch_related(Prefetch("scores", queryset=scores))
-        .only("id", "total", "assignment_id", "submitted_at")
+        .prefetch_related("scores")
         .order_by("assignment_id")
     )
+    if with_judges:
+        sheets = sheets.select_related("assignment__judge")
     sheets = list(sheets)
     for number, sheet in enumerate(sheets, start=1):
         sheet.label = _("Judge %d") % number
+        by_criterion = {score.criterion_id: score for score in sheet.scores.all()}
+        sheet.cells = [(c, by_criterion.get(c.pk)) for c in criteria]
     return sheets
 
 
@@ -201,15 +217,17 @@ def blind_media(case: DivergenceCase) -> dict:
     return {"video": video, "attachments": list(attachments.order_by("kind"))}
 
 
-def arbitration_bundle(case: DivergenceCase) -> dict:
-    """What a chief judge sees of a case, in a constant number of queries."""
+def case_bundle(case: DivergenceCase, *, with_judges: bool = False) -> dict:
+    """What a case page shows of the work's scoring, in a constant number of queries: the
+    rubric's criteria and best total, the counted sheets, and the judges' copies of the files.
+    Blind unless `with_judges`."""
     criteria = list(case.round.rubric.criteria.order_by("order", "pk"))
     return {
         "case": case,
         "work": case.work,
         "criteria": criteria,
         "max_total": sum((c.max_points * c.weight for c in criteria), Decimal(0)).quantize(CENT),
-        "sheets": counted_sheets(case),
+        "sheets": counted_sheets(case, criteria, with_judges=with_judges),
         "media": blind_media(case),
-        "writable": case.state == S.ARBITRATION and case.round.state != Round.State.FROZEN,
+        "frozen": case.round.state == Round.State.FROZEN,
     }

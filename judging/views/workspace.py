@@ -18,6 +18,7 @@ from contest.errors import DomainError, ValidationFailed
 from contest.forms.base import add_domain_error
 from judging.forms.workspace import FlagForm, PlaybackForm, RecuseForm, ScoreSheetForm
 from judging.models import Assignment
+from judging.selectors.divergence import arbitration_count
 from judging.selectors.workspace import (
     access_assignment,
     access_round_for_judge,
@@ -38,7 +39,11 @@ SPEEDS = ("0.75", "1", "1.25", "1.5", "2")
 @require_safe
 @login_required
 def judge_home(request):
-    return render(request, "judging/workspace/home.html", {"rounds": rounds_of_judge(request.user)})
+    context = {
+        "rounds": rounds_of_judge(request.user),
+        "arbitration": arbitration_count(request.user),
+    }
+    return render(request, "judging/workspace/home.html", context)
 
 
 @require_safe
