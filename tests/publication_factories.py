@@ -137,3 +137,17 @@ def notice(contest, *, state: str = "open", **fields) -> Notice:
     return Notice.objects.create(
         contest=contest, starts_at=starts, ends_at=ends, published_at=published, **fields
     )
+
+
+def award(made: Awarded, work: Work, tier: str, rank: int) -> Award:
+    """A tier award for a work added by `add_ranked` (as if confirmed with the others)."""
+    return Award.objects.create(
+        scheme=made.scheme,
+        kind=Award.Kind.TIER,
+        work=work,
+        tier=made.tiers[tier],
+        pool_key=f"category-{work.category_id}",
+        pool_name=work.category.name,
+        rank=rank,
+        score=Decimal("95") - rank,
+    )
