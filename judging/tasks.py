@@ -3,6 +3,8 @@
 import logging
 
 from django.tasks import task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
 
 logger = logging.getLogger(__name__)
 
@@ -54,3 +56,17 @@ def check_divergence(round_id: int, work_id: int) -> None:
     case = work_check(round_id=round_id, work_id=work_id)
     if case is not None:
         logger.info("round %s, work %s: case %s is %s", round_id, work_id, case.pk, case.state)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def recover_full_copies() -> None:
+    """Every five minutes, queue again the uncut copies open rounds still miss (a worker died
+    making one, or the queue lost it); a copy another worker is making is left to it."""
+    from contest.tasks import make_full_copy
+    from judging.selectors.rounds import videos_awaiting_full_copy
+
+    missing = videos_awaiting_full_copy()
+    for video_id in missing:
+        make_full_copy.enqueue(video_id)
+    if missing:
+        logger.warning("re-queued %s missing full judges' copies", len(missing))

@@ -222,9 +222,28 @@ else:
         "immediate": HUEY_IMMEDIATE,
     }
 HUEY["consumer"] = {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"}
+# Task queues (a task's queue_name; see contest/queues.py). With REDIS_URL each queue has its own
+# consumers (`manage.py run_worker --queue NAME`): video jobs and bulk exports never wait for each
+# other. Without it they all share the SQLite queue above and its one `run_huey` consumer.
+# Process workers enforce `timeout` (seconds); thread workers cannot stop a running task.
+TASK_QUEUES = {
+    "default": {"timeout": None},
+    "video": {
+        "timeout": env.int("VIDEO_TIME_LIMIT", default=3600),
+        "consumer": {"workers": env.int("HUEY_VIDEO_WORKERS", default=1), "worker_type": "process"},
+    },
+    "bulk": {
+        "timeout": env.int("BULK_TIME_LIMIT", default=3 * 3600),
+        "consumer": {"workers": env.int("HUEY_BULK_WORKERS", default=1), "worker_type": "process"},
+    },
+}
+# How long a media job's claim stays valid without a heartbeat: a worker that stops beating for
+# this long is taken for dead and its job is given to another one (contest/services/jobs.py).
+MEDIA_JOB_LEASE_SECONDS = env.int("MEDIA_JOB_LEASE_SECONDS", default=90)
 TASKS = {
     "default": {
-        "BACKEND": "huey.contrib.djhuey.tasks_backend.HueyBackend",
+        "BACKEND": "contest.queues.QueueBackend",
+        "QUEUES": list(TASK_QUEUES),
         "OPTIONS": {"enqueue_on_commit": True},
     }
 }
@@ -268,6 +287,7 @@ SPECTACULAR_SETTINGS = {
         "RoundStateEnum": "judging.models.rounds.Round.State",
         "AssignmentStateEnum": "judging.models.sheets.Assignment.State",
         "ScoreSheetStateEnum": "judging.models.sheets.ScoreSheet.State",
+        "DivergenceCaseStateEnum": "judging.models.cases.DivergenceCase.State",
         "ProcessingStateEnum": "contest.models.ProcessingState",
     },
 }

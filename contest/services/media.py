@@ -3,7 +3,8 @@
 Receiving happens in the web process and only streams bytes to disk. Everything that reads the
 content (sniffing, PyAV, sanitising) runs in the background worker through `video_process` and
 `attachment_process`, which are idempotent: a job killed halfway runs again from the start and
-replaces its outputs atomically.
+replaces its outputs atomically. Each run holds a lease on its job (contest/services/jobs.py), so
+several workers never process one upload at once and a dead worker's job is taken over.
 """
 
 import datetime as dt
@@ -24,13 +25,12 @@ from contest.media.streaming import receive_to_private
 from contest.media.video import VideoRequirements, make_blind_copy, probe_video
 from contest.models import Attachment, ProcessingState, VideoAsset, Work
 from contest.models.contests import AttachmentKind
+from contest.services import jobs
 from contest.services.works import check_editable
 from contest.storage import new_private_name, private_path
 
 logger = logging.getLogger(__name__)
 MB = 1024 * 1024
-# A job still "processing" after this long died with its worker and is run again.
-STALE_AFTER = dt.timedelta(minutes=30)
 MAX_ATTEMPTS = 3
 ALLOWED_DOCUMENTS = {AttachmentKind.DESIGN: {"docx", "pdf"}, AttachmentKind.SLIDES: {"pptx", "pdf"}}
 
@@ -104,7 +104,9 @@ def _queue(task_name: str, pk: int) -> None:
 
 
 def _start(model, pk: int):
-    """Mark a job as running; None when there is nothing (more) to do."""
+    """Claim a job and mark it running; None when there is nothing (more) to do, or another
+    worker holds a live claim on it."""
+    now = timezone.now()
     with transaction.atomic():
         item = (
             model.objects.select_for_update(of=("self",))
@@ -114,11 +116,15 @@ def _start(model, pk: int):
         )
         if item is None or item.state in (ProcessingState.READY, ProcessingState.FAILED):
             return None
+        if item.state == ProcessingState.PROCESSING and jobs.is_alive(
+            item.processing_started_at, now
+        ):
+            return None
         if item.attempts >= MAX_ATTEMPTS:
             _fail(item, "processing_error", {})
             return None
         item.state = ProcessingState.PROCESSING
-        item.processing_started_at = timezone.now()
+        item.processing_started_at = now
         item.attempts += 1
         item.save(update_fields=["state", "processing_started_at", "attempts"])
         return item
@@ -136,8 +142,16 @@ def _prepare_outputs(*names: str) -> None:
 def _fail(item, code: str, params: dict) -> None:
     item.state = ProcessingState.FAILED
     item.error_code, item.error_params = code, params
-    item.processed_at = timezone.now()
-    item.save(update_fields=["state", "error_code", "error_params", "processed_at"])
+    item.processed_at, item.processing_started_at = timezone.now(), None
+    item.save(
+        update_fields=[
+            "state",
+            "error_code",
+            "error_params",
+            "processed_at",
+            "processing_started_at",
+        ]
+    )
 
 
 def _make_current(item, siblings, **fields) -> None:
@@ -150,7 +164,7 @@ def _make_current(item, siblings, **fields) -> None:
         setattr(item, name, value)
     item.state, item.is_current = ProcessingState.READY, not newer
     item.error_code, item.error_params = "", {}
-    item.processed_at = timezone.now()
+    item.processed_at, item.processing_started_at = timezone.now(), None
     item.save()
     if not newer:
         transaction.on_commit(lambda: _delete_files(superseded))
@@ -200,22 +214,29 @@ def video_process(*, video_id: int) -> None:
         video.blind_file = new_private_name("blind", ".mp4")
         video.poster_file = new_private_name("posters", ".jpg")
         video.save(update_fields=["blind_file", "poster_file"])
-    _prepare_outputs(video.blind_file, video.poster_file)
-    try:
-        probe = probe_video(private_path(video.file), requirements_of(contest))
-        copy = make_blind_copy(
-            private_path(video.file),
-            private_path(video.blind_file),
-            private_path(video.poster_file),
-            probe=probe,
-            cut_seconds=float(contest.title_card_seconds),
-        )
-    except MediaRejected as exc:
-        logger.info("video %s refused: %s", video.pk, exc.code)
-        _fail(video, exc.code, dict(exc.params or {}))
-        return
+    refusal = None
+    with jobs.Lease(VideoAsset, video.pk, video.processing_started_at) as lease:
+        _prepare_outputs(video.blind_file, video.poster_file)
+        try:
+            probe = probe_video(private_path(video.file), requirements_of(contest))
+            copy = make_blind_copy(
+                private_path(video.file),
+                private_path(video.blind_file),
+                private_path(video.poster_file),
+                probe=probe,
+                cut_seconds=float(contest.title_card_seconds),
+            )
+        except MediaRejected as exc:
+            logger.info("video %s refused: %s", video.pk, exc.code)
+            refusal = exc
     with transaction.atomic():
         Work.objects.select_for_update().filter(pk=video.work_id).first()
+        if not lease.held():
+            logger.warning("video %s: another worker took the job over", video.pk)
+            return
+        if refusal is not None:
+            _fail(video, refusal.code, dict(refusal.params or {}))
+            return
         _make_current(
             video,
             VideoAsset.objects.filter(work_id=video.work_id),
@@ -234,25 +255,44 @@ def video_full_copy(*, video_id: int) -> bool:
     """Make the judges' copy that keeps the title card (for rounds that do not cut it).
 
     Stripped like the usual copy; only the cut differs. Idempotent: False when there is nothing
-    to do (the video is not ready, or the copy exists).
+    to do (the video is not ready, the copy exists, or another worker is making it).
     """
-    video = (
-        VideoAsset.objects.select_related("work__contest")
-        .filter(pk=video_id, state=ProcessingState.READY)
-        .first()
-    )
-    if video is None or (video.full_file and private_path(video.full_file).exists()):
+    video = _claim_full_copy(video_id)
+    if video is None:
         return False
     name = video.full_file or new_private_name("blind", ".mp4")
-    _prepare_outputs(name)
-    source = private_path(video.file)
-    probe = probe_video(source, requirements_of(video.work.contest))
-    with tempfile.TemporaryDirectory(dir=private_path(name).parent) as folder:
-        make_blind_copy(
-            source, private_path(name), Path(folder) / "poster.jpg", probe=probe, cut_seconds=0
-        )
-    VideoAsset.objects.filter(pk=video.pk).update(full_file=name)
+    stamp = video.processing_started_at
+    with jobs.Lease(VideoAsset, video.pk, stamp, fail_on_error=False) as lease:
+        _prepare_outputs(name)
+        source = private_path(video.file)
+        probe = probe_video(source, requirements_of(video.work.contest))
+        with tempfile.TemporaryDirectory(dir=private_path(name).parent) as folder:
+            make_blind_copy(
+                source, private_path(name), Path(folder) / "poster.jpg", probe=probe, cut_seconds=0
+            )
+    with transaction.atomic():
+        if not lease.held():
+            return False
+        VideoAsset.objects.filter(pk=video.pk).update(full_file=name, processing_started_at=None)
     return True
+
+
+def _claim_full_copy(video_id: int) -> VideoAsset | None:
+    now = timezone.now()
+    with transaction.atomic():
+        video = (
+            VideoAsset.objects.select_for_update(of=("self",))
+            .select_related("work__contest")
+            .filter(pk=video_id, state=ProcessingState.READY)
+            .first()
+        )
+        if video is None or (video.full_file and private_path(video.full_file).exists()):
+            return None
+        if jobs.is_alive(video.processing_started_at, now):
+            return None
+        video.processing_started_at = now
+        video.save(update_fields=["processing_started_at"])
+        return video
 
 
 def attachment_process(*, attachment_id: int) -> None:
@@ -262,20 +302,28 @@ def attachment_process(*, attachment_id: int) -> None:
     if not attachment.sanitised_file:
         attachment.sanitised_file = new_private_name("sanitised")
         attachment.save(update_fields=["sanitised_file"])
-    _prepare_outputs(attachment.sanitised_file)
-    try:
-        doc_type = sniff_document(private_path(attachment.file))
-        if doc_type not in ALLOWED_DOCUMENTS[attachment.kind]:
-            allowed = ", ".join(sorted(t.upper() for t in ALLOWED_DOCUMENTS[attachment.kind]))
-            raise MediaRejected("document_type_not_allowed", allowed=allowed, kind=doc_type.upper())
-        sanitise_document(
-            private_path(attachment.file), private_path(attachment.sanitised_file), doc_type
-        )
-    except MediaRejected as exc:
-        _fail(attachment, exc.code, dict(exc.params or {}))
-        return
+    refusal = None
+    with jobs.Lease(Attachment, attachment.pk, attachment.processing_started_at) as lease:
+        _prepare_outputs(attachment.sanitised_file)
+        try:
+            doc_type = sniff_document(private_path(attachment.file))
+            if doc_type not in ALLOWED_DOCUMENTS[attachment.kind]:
+                allowed = ", ".join(sorted(t.upper() for t in ALLOWED_DOCUMENTS[attachment.kind]))
+                raise MediaRejected(
+                    "document_type_not_allowed", allowed=allowed, kind=doc_type.upper()
+                )
+            sanitise_document(
+                private_path(attachment.file), private_path(attachment.sanitised_file), doc_type
+            )
+        except MediaRejected as exc:
+            refusal = exc
     with transaction.atomic():
         Work.objects.select_for_update().filter(pk=attachment.work_id).first()
+        if not lease.held():
+            return
+        if refusal is not None:
+            _fail(attachment, refusal.code, dict(refusal.params or {}))
+            return
         _make_current(
             attachment,
             Attachment.objects.filter(work_id=attachment.work_id, kind=attachment.kind),
@@ -283,33 +331,42 @@ def attachment_process(*, attachment_id: int) -> None:
         )
 
 
-def stale_jobs(*, include_running: bool = False) -> dict[str, list[int]]:
-    """Uploads whose job never ran or died with its worker (for the recovery task).
+def stale_jobs(*, include_running: bool = False) -> dict[str, list[tuple[int, dt.datetime | None]]]:
+    """Uploads whose job never ran or whose worker stopped renewing its claim, with the time
+    of that claim (for the recovery task).
 
-    `include_running` also takes jobs that look alive: right after a worker starts, nothing of
-    the old worker is still running them.
+    An upload counts as never queued after two minutes (its task may still be on its way).
+    `include_running` (when a worker starts) takes every unfinished job, claimed or not.
     """
     now = timezone.now()
     found = {}
     for name, model in (("process_video", VideoAsset), ("process_attachment", Attachment)):
-        jobs = model.objects.filter(
+        unfinished = model.objects.filter(
             state__in=[ProcessingState.UPLOADED, ProcessingState.PROCESSING]
         )
         if not include_running:
-            jobs = jobs.exclude(processing_started_at__gt=now - STALE_AFTER).filter(
+            unfinished = unfinished.exclude(processing_started_at__gt=now - jobs.lease()).filter(
                 created_at__lt=now - dt.timedelta(minutes=2)
             )
-        found[name] = list(jobs.values_list("pk", flat=True))
+        found[name] = list(unfinished.values_list("pk", "processing_started_at"))
     return found
 
 
 def media_recover(*, include_running: bool = False) -> int:
-    """Queue again every stale job. Safe to run at any time: processing is idempotent."""
+    """Queue again every stale job. Safe to run at any time, on any number of workers: a job
+    runs only for the worker that claims it. A job another worker holds is queued for when its
+    lease would end, and then runs only if that worker died (stopped renewing it)."""
     from contest import tasks
 
     count = 0
-    for name, ids in stale_jobs(include_running=include_running).items():
-        for pk in ids:
-            getattr(tasks, name).enqueue(pk)
+    now = timezone.now()
+    for name, found in stale_jobs(include_running=include_running).items():
+        task = getattr(tasks, name)
+        for pk, claimed_at in found:
+            if jobs.is_alive(claimed_at, now):
+                later = claimed_at + jobs.lease() + dt.timedelta(seconds=1)
+                task.using(run_after=later).enqueue(pk)
+            else:
+                task.enqueue(pk)
             count += 1
     return count

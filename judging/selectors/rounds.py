@@ -7,6 +7,7 @@ against the rubric) but never a round's list of works.
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sum
+from django.utils import timezone
 
 from contest.errors import NotFound, PermissionDeniedError
 from contest.models import Contest, ProcessingState, User, VideoAsset
@@ -146,6 +147,25 @@ def rubric_export(rubric: Rubric) -> dict:
             for c in criteria
         ],
     }
+
+
+def videos_awaiting_full_copy() -> list[int]:
+    """Current ready videos in open rounds that keep the title card, still without their uncut
+    copy and with no worker making it (no live claim): the copies to queue again."""
+    from contest.services.jobs import lease
+
+    return list(
+        VideoAsset.objects.filter(
+            work__round_entries__round__state=Round.State.OPEN,
+            work__round_entries__round__cut_title_card=False,
+            is_current=True,
+            state=ProcessingState.READY,
+            full_file="",
+        )
+        .exclude(processing_started_at__gt=timezone.now() - lease())
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def round_videos_without_full_copy(round_id: int) -> list[int]:

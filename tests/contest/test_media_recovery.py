@@ -72,6 +72,7 @@ def test_killed_worker_leaves_nothing_half_done_and_the_job_runs_again(tmp_path)
         HUEY_FILENAME=str(tmp_path / "queue.sqlite3"),
         HUEY_NAME=f"test-{uuid.uuid4().hex[:8]}",
         PRIVATE_MEDIA_ROOT=str(settings.PRIVATE_MEDIA_ROOT),
+        MEDIA_JOB_LEASE_SECONDS="4",  # the dead worker's claim expires quickly
     )
     enqueue = f"from contest.tasks import process_video; process_video.enqueue({video.pk})"
     subprocess.run(manage("shell", "-c", enqueue), env=env, cwd=ROOT, check=True, timeout=60)
