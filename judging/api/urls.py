@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("judging.api.assignment_urls")),
     path("", include("judging.api.workspace_urls")),
     path("", include("judging.api.review_urls")),
+    path("", include("judging.api.cases_urls")),
 ]

@@ -222,6 +222,7 @@ def case_bundle(case: DivergenceCase, *, with_judges: bool = False) -> dict:
     rubric's criteria and best total, the counted sheets, and the judges' copies of the files.
     Blind unless `with_judges`."""
     criteria = list(case.round.rubric.criteria.order_by("order", "pk"))
+    frozen = case.round.state == Round.State.FROZEN
     return {
         "case": case,
         "work": case.work,
@@ -229,5 +230,6 @@ def case_bundle(case: DivergenceCase, *, with_judges: bool = False) -> dict:
         "max_total": sum((c.max_points * c.weight for c in criteria), Decimal(0)).quantize(CENT),
         "sheets": counted_sheets(case, criteria, with_judges=with_judges),
         "media": blind_media(case),
-        "frozen": case.round.state == Round.State.FROZEN,
+        "frozen": frozen,
+        "writable": case.state == S.ARBITRATION and not frozen,
     }

@@ -64,17 +64,15 @@ def round_cases(request, slug: str, pk: int):
 
 def _case_page(request, round_, case, **forms):
     bundle = case_bundle(case, with_judges=True)
-    writable = not bundle["frozen"]
     context = {
         **bundle,
         "round": round_,
         "contest": round_.contest,
         "tab": "cases",
         "events": case_history(case),
-        "arbitration_form": writable
-        and case.state == S.ARBITRATION
+        "arbitration_form": bundle["writable"]
         and (forms.get("arbitration_form") or ArbitrationForm()),
-        "reopen_form": writable
+        "reopen_form": not bundle["frozen"]
         and case.state in (S.RESOLVED, S.ARBITRATED)
         and (forms.get("reopen_form") or CaseReopenForm()),
     }
@@ -154,6 +152,5 @@ def arbitration_case(request, pk: int):
         if form.is_valid() and _arbitrate(request, case, form):
             return redirect("arbitration_queue")
     bundle = case_bundle(case)
-    writable = case.state == S.ARBITRATION and not bundle["frozen"]
-    context = {**bundle, "form": writable and (form or ArbitrationForm())}
+    context = {**bundle, "form": bundle["writable"] and (form or ArbitrationForm())}
     return render(request, "judging/cases/arbitrate.html", context)
