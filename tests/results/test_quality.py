@@ -50,7 +50,7 @@ def api_for(user):
 
 
 def test_selector_values(scored):
-    round_, works, judges = scored
+    round_, _works, judges = scored
     quality = round_quality(round_)
     assert (quality.sheets, quality.works, quality.expected) == (15, 5, 15)
     by = {j.user_id: j for j in quality.judges}
