@@ -289,6 +289,8 @@ SPECTACULAR_SETTINGS = {
         "ScoreSheetStateEnum": "judging.models.sheets.ScoreSheet.State",
         "DivergenceCaseStateEnum": "judging.models.cases.DivergenceCase.State",
         "ProcessingStateEnum": "contest.models.ProcessingState",
+        "NoticeStateEnum": "publication.models.Notice.State",
+        "AppealStateEnum": "publication.models.Appeal.State",
     },
 }
 
