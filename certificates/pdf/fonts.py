@@ -7,15 +7,35 @@ reported by `missing_characters` before anything is printed, never drawn as an e
 """
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 BUNDLED_FONT = Path(__file__).resolve().parent.parent / "fonts" / "NotoSerifSC-Regular.ttf"
+
+
+_BEYOND_BMP = re.compile(r"^(<[0-9A-F]{2}>) <([0-9A-F]{5,6})>$", re.MULTILINE)
+_reportlab_to_unicode = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname, subset) -> str:
+    """reportlab's ToUnicode map, with characters beyond the BMP (CJK Extension B …) written as
+    UTF-16 as PDF requires: <D840DE0C>, not <2020C>. Without it, copying or searching such a
+    name in a viewer finds nothing, though it is drawn."""
+
+    def utf16(match: re.Match) -> str:
+        code = chr(int(match.group(2), 16)).encode("utf-16-be").hex().upper()
+        return f"{match.group(1)} <{code}>"
+
+    return _BEYOND_BMP.sub(utf16, _reportlab_to_unicode(fontname, subset))
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 class FontUnavailable(Exception):

@@ -73,10 +73,13 @@ def draw_block(canvas: Canvas, block: TextBlock, fonts: FontSet, page_height: fl
         x = block.x * mm - {"right": width, "center": width / 2}.get(block.align, 0)
         if block.bold:
             canvas.setLineWidth(size * BOLD_STROKE)
+        # One text object per line: viewers then copy and search the line as one string.
+        text_object = canvas.beginText(x, baseline)
+        text_object.setTextRenderMode(2 if block.bold else 0)  # 2: fill and stroke
         for font, text in runs:
-            canvas.setFont(font, size)
-            canvas.drawString(x, baseline, text, mode=2 if block.bold else None)
-            x += stringWidth(text, font, size)
+            text_object.setFont(font, size)
+            text_object.textOut(text)
+        canvas.drawText(text_object)
         baseline -= size * LEADING
 
 
