@@ -1,0 +1,3 @@
+"""The modules whose exporters are offered, in the order organisers see them."""
+
+from reports.exporters import lists  # noqa: F401
