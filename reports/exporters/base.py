@@ -41,6 +41,7 @@ class Exporter:
     `count` and `rows`; `split_column` names the column whose value (a category) gives each
     row its own XLSX sheet besides the sheet of all rows."""
 
+    do_not_call_in_templates = True  # templates list the classes themselves
     key: ClassVar[str]
     name: ClassVar[str | Promise]
     description: ClassVar[str | Promise] = ""
