@@ -43,7 +43,7 @@ class AwardScheme(models.Model):
     round = models.ForeignKey(
         Round,
         verbose_name=_("round whose frozen results are awarded"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -253,11 +253,12 @@ class Award(models.Model):
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
     )
+    # RESTRICT: a tier of an awarded work goes only with its whole scheme (or contest).
     tier = models.ForeignKey(
-        AwardTier, on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
+        AwardTier, on_delete=models.RESTRICT, null=True, blank=True, related_name="awards"
     )
     top_prize = models.ForeignKey(
-        TopPrize, on_delete=models.PROTECT, null=True, blank=True, related_name="awards"
+        TopPrize, on_delete=models.RESTRICT, null=True, blank=True, related_name="awards"
     )
     # The work's pool in the snapshot (SnapshotEntry.pool_key) and its name then; blank otherwise.
     pool_key = models.CharField(_("pool"), max_length=24, blank=True)
