@@ -120,6 +120,10 @@ def notice_withdraw(*, contest: Contest, actor: User) -> Notice:
     notice.published_by = None
     notice.save(update_fields=["published_at", "published_by", "updated_at"])
     awards_unlock(contest=contest, actor=actor)
+    # Publishing moved judging on to results; nothing was public yet, so it moves back.
+    Contest.objects.filter(pk=contest.pk, phase=Contest.Phase.RESULTS).update(
+        phase=Contest.Phase.JUDGING
+    )
     return notice
 
 

@@ -4,7 +4,7 @@ notice has started. What a row shows is the contest's choice (publication.Notice
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.cache import cache_control
+from django.utils.cache import patch_cache_control
 
 from contest.models import Category
 from contest.selectors import access_contest, categories_of
@@ -20,7 +20,6 @@ ROWS_PER_PAGE = 50
 PUBLIC_MAX_AGE = 60
 
 
-@cache_control(max_age=PUBLIC_MAX_AGE)
 def public_results(request, slug: str, category: str = ""):
     contest = access_contest(request.user, slug)
     notice = visible_notice(contest)
@@ -43,4 +42,8 @@ def public_results(request, slug: str, category: str = ""):
         "rows": [public_row(award, notice) for award in page],
         "organisations": organisation_awards(contest) if chosen is None else [],
     }
-    return render(request, "publication/public_results.html", context)
+    response = render(request, "publication/public_results.html", context)
+    # Shared caches may keep what visitors see; a logged-in page carries the person's name.
+    scope = {"private": True} if request.user.is_authenticated else {"public": True}
+    patch_cache_control(response, max_age=PUBLIC_MAX_AGE, **scope)
+    return response

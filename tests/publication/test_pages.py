@@ -113,7 +113,9 @@ def test_public_page_shows_awarded_works_by_tier_and_rank(the):
     assert first.entrant.real_name in html and first.entrant.real_name.startswith("龘靐")
     assert "欧阳燚1" in html
     assert first.entrant.institution.name in html
-    assert "max-age=60" in response["Cache-Control"]
+    assert response["Cache-Control"] == "max-age=60, public"
+    logged_in = _get(the, "judge", reverse("public_results", args=[the.contest.slug]))
+    assert logged_in["Cache-Control"] == "max-age=60, private"
     assert "Public notice" in html and "Final" not in html
 
 

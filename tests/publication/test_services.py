@@ -131,6 +131,7 @@ def test_withdraw_only_before_start_and_unlocks(made):
     notice = notice_withdraw(contest=made.contest, actor=made.organiser)
     assert notice.published_at is None and notice.state == Notice.State.DRAFT
     assert AwardScheme.objects.get(pk=made.scheme.pk).locked_at is None
+    assert Contest.objects.get(pk=made.contest.pk).phase == Contest.Phase.JUDGING
     notice_delete(contest=made.contest, actor=made.organiser)
     assert not Notice.objects.exists()
     with pytest.raises(NotFound):
