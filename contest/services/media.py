@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -345,8 +346,9 @@ def stale_jobs(*, include_running: bool = False) -> dict[str, list[tuple[int, dt
             state__in=[ProcessingState.UPLOADED, ProcessingState.PROCESSING]
         )
         if not include_running:
-            unfinished = unfinished.exclude(processing_started_at__gt=now - jobs.lease()).filter(
-                created_at__lt=now - dt.timedelta(minutes=2)
+            unfinished = unfinished.filter(
+                Q(state=ProcessingState.PROCESSING, processing_started_at__lte=now - jobs.lease())
+                | Q(state=ProcessingState.UPLOADED, created_at__lt=now - dt.timedelta(minutes=2))
             )
         found[name] = list(unfinished.values_list("pk", "processing_started_at"))
     return found

@@ -38,9 +38,8 @@ class Command(RunHuey):
         config.update({k: v for k, v in options.items() if v is not None and k in _CONSUMER_KEYS})
         config = ConsumerConfig(**config)
         config.validate()
-        logger = logging.getLogger("huey")
-        if not logger.handlers:
-            config.setup_logger(logger)
+        if not logging.getLogger().handlers:  # else Django's LOGGING prints huey's lines
+            config.setup_logger(logging.getLogger("huey"))
         # Process workers fork: no database connection may be shared with them.
         connections.close_all()
         huey_for(queue).create_consumer(**config.values).run()
