@@ -14,6 +14,7 @@ from contest.errors import Conflict, NotFound, ValidationFailed
 from contest.models import User, Work
 from publication.models import Appeal, Notice
 from publication.selectors.results import result_of_work
+from publication.tasks import send_appeal_answer
 
 MAX_TEXT = 4000
 CHANGES_REQUIRED = {Appeal.Outcome.UPHELD, Appeal.Outcome.PARTLY_UPHELD}
@@ -94,4 +95,5 @@ def appeal_answer(
     appeal.answered_by = actor
     appeal.answered_at = timezone.now()
     appeal.save()
+    transaction.on_commit(lambda: send_appeal_answer.enqueue(appeal.pk))
     return appeal

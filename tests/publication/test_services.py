@@ -295,3 +295,22 @@ def test_notice_for_other_contest_does_not_open_appeals(made):
     pf.notice(other, state="open")
     with pytest.raises(Conflict):
         _file(made)
+
+
+@pytest.mark.django_db
+def test_answer_mails_the_entrant_in_their_language(
+    made, mailoutbox, django_capture_on_commit_callbacks
+):
+    pf.notice(made.contest, state="open")
+    entrant = made.works[0].entrant
+    entrant.language = "en"
+    entrant.save()
+    appeal = _file(made)
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_answer(appeal=appeal, actor=made.organiser, outcome="dismissed", answer="维持原评")
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [entrant.email]
+    assert made.works[0].title in mail.subject and "answered" in mail.subject
+    assert "Dismissed" in mail.body and f"/appeals/{appeal.pk}/" in mail.body
+    assert made.organiser.real_name not in mail.body
