@@ -223,12 +223,14 @@ def case_bundle(case: DivergenceCase, *, with_judges: bool = False) -> dict:
     Blind unless `with_judges`."""
     criteria = list(case.round.rubric.criteria.order_by("order", "pk"))
     frozen = case.round.state == Round.State.FROZEN
+    sheets = counted_sheets(case, criteria, with_judges=with_judges)
     return {
         "case": case,
         "work": case.work,
         "criteria": criteria,
         "max_total": sum((c.max_points * c.weight for c in criteria), Decimal(0)).quantize(CENT),
-        "sheets": counted_sheets(case, criteria, with_judges=with_judges),
+        "sheets": sheets,
+        "commented": any(score and score.comment for s in sheets for _c, score in s.cells),
         "media": blind_media(case),
         "frozen": frozen,
         "writable": case.state == S.ARBITRATION and not frozen,

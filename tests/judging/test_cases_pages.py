@@ -248,3 +248,16 @@ def test_the_chief_may_view_the_blind_media_of_their_cases_only():
     assert not plain.has_perm("contest.view_blind_media", s.work)
     other_work = jf.accepted_work(s.round)
     assert not chief.has_perm("contest.view_blind_media", other_work)
+
+
+def test_the_chief_reads_the_judges_comments_by_label(client):
+    from judging.services.divergence import work_check
+
+    s = cf.scene(spare=0)
+    cf.submit(s.first[0], 40, comment="画面清晰但内容单薄")
+    cf.submit(s.first[1], 80, comment="设计新颖")
+    case = work_check(round_id=s.round.pk, work_id=s.work.pk)
+    html = login(client, cf.chief(s)).get(f"/judging/arbitration/{case.pk}/").content.decode()
+    first = s.round.rubric.criteria.order_by("order").first().name
+    assert f"Judge 1 · {first}" in html and "画面清晰但内容单薄" in html
+    assert f"Judge 2 · {first}" in html and "设计新颖" in html
