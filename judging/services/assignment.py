@@ -113,16 +113,20 @@ class ApplyResult:
 # --- Plans
 
 
-def _run(round_: Round, incremental: bool, exclude=frozenset()):
+def _run(round_: Round, incremental: bool, exclude=frozenset(), extra=None):
+    """The engine's plan; `extra` (work id → n) asks for n more judges on those works."""
     inputs = selectors.engine_inputs(round_, keep_existing=incremental)
     judges = [replace(j, max_load=0) if j.id in exclude else j for j in inputs.judges]
+    k_for = dict(inputs.k_for)
+    for work, n in (extra or {}).items():
+        k_for[work] = k_for.get(work, round_.judges_per_work) + n
     plan = engine.assign(
         judges,
         inputs.works,
         inputs.rules,
         conflicts=inputs.conflicts,
         existing=inputs.existing,
-        k_for=inputs.k_for,
+        k_for=k_for,
     )
     return plan, inputs
 
@@ -130,6 +134,10 @@ def _run(round_: Round, incremental: bool, exclude=frozenset()):
 def round_plan(*, round: Round, incremental: bool = True) -> PlanPreview:
     """Run the engine on the round without saving anything, and summarise the plan."""
     plan, inputs = _run(round, incremental)
+    return _summary(round, plan, inputs, incremental)
+
+
+def _summary(round_: Round, plan, inputs, incremental: bool) -> PlanPreview:
     active = [plan.load[j.id] for j in inputs.judges if j.id not in inputs.inactive]
     return PlanPreview(
         incremental=incremental,
@@ -141,8 +149,8 @@ def round_plan(*, round: Round, incremental: bool = True) -> PlanPreview:
         fallbacks=len(plan.fallbacks),
         load_min=min(active, default=0),
         load_max=max(active, default=0),
-        judges=_judge_loads(round, plan, inputs),
-        coverage=_coverage(round, plan, inputs),
+        judges=_judge_loads(round_, plan, inputs),
+        coverage=_coverage(round_, plan, inputs),
         unstaffed_count=len(plan.unstaffed),
         unstaffed=_unstaffed(plan),
     )
@@ -308,6 +316,26 @@ def round_fill(*, round_id: int, exclude_judges=frozenset()) -> ApplyResult:
     return _apply(round_, True, exclude_judges)
 
 
+def _extra_entries(round_: Round, work_ids, count: int):
+    """The round's entries of the works, checked, for asking `count` more judges on each."""
+    if count < 1:
+        raise ValidationFailed(fields={"count": [_("Ask for at least one more judge.")]})
+    ids = sorted(set(work_ids))
+    entries = RoundWork.objects.filter(round=round_, work_id__in=ids)
+    if entries.count() != len(ids):
+        raise ValidationFailed(_("Some of these works are not in the round."), code="not_in_round")
+    return ids, entries
+
+
+def extra_judges_preview(*, round: Round, work_ids, count: int = 1) -> PlanPreview:
+    """What `extra_judges_add` would do, without saving anything: the incremental plan with
+    `count` more judges wanted on each of the works (and any other work still short, which
+    applying staffs too)."""
+    ids, _entries = _extra_entries(round, work_ids, count)
+    plan, inputs = _run(round, True, extra={work: count for work in ids})
+    return _summary(round, plan, inputs, True)
+
+
 @transaction.atomic
 def extra_judges_add(*, round: Round, work_ids, count: int = 1) -> ApplyResult:
     """Ask for `count` more judges on each of the works (third marking, boundary re-review)
@@ -316,10 +344,7 @@ def extra_judges_add(*, round: Round, work_ids, count: int = 1) -> ApplyResult:
     if count < 1:
         raise ValidationFailed(fields={"count": [_("Ask for at least one more judge.")]})
     round_ = locked_round(round)
-    ids = sorted(set(work_ids))
-    entries = RoundWork.objects.filter(round=round_, work_id__in=ids)
-    if entries.count() != len(ids):
-        raise ValidationFailed(_("Some of these works are not in the round."), code="not_in_round")
+    _ids, entries = _extra_entries(round_, work_ids, count)
     entries.update(extra_judges=F("extra_judges") + count)
     return _apply(round_, True)
 
