@@ -9,7 +9,13 @@ from certificates.models import CertificateKind
 _FOOTER = [
     {"text": "{contest}组委会", "x": 235, "y": 168, "size": 14},
     {"text": "{date}", "x": 235, "y": 178, "size": 12},
-    {"text": "证书编号：{certificate_no}", "x": 20, "y": 195, "size": 9, "align": "left"},
+    {
+        "text": "证书编号：{certificate_no}　查验码：{code}",
+        "x": 20,
+        "y": 195,
+        "size": 9,
+        "align": "left",
+    },
 ]
 
 DEFAULT_BLOCKS = {
@@ -76,4 +82,5 @@ SAMPLE_FIELDS = {
     "category": "初中·数学·教师组",
     "date": "2026年1月1日",
     "certificate_no": "2026-SAMPLE-00001",
+    "code": "SAMPLE",
 }

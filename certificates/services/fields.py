@@ -18,6 +18,7 @@ MERGE_FIELDS = (
     "contest",
     "date",
     "certificate_no",
+    "code",  # the verification code, printed so that the certificate can be checked by hand
 )
 NUMBER_FIELDS = ("year", "contest", "seq")
 ALIGNMENTS = ("left", "center", "right")

@@ -55,6 +55,7 @@ def _problem(subject: Subject, missing: list[str]) -> dict:
         "holder": subject.holder,
         "work_title": subject.fields.get("work_title", ""),
         "characters": missing,
+        "labels": [f"{char} U+{ord(char):04X}" for char in missing],
     }
 
 

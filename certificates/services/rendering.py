@@ -31,7 +31,7 @@ def verification_url(code: str) -> str:
 
 def page_of(certificate: Certificate, template: CertificateTemplate) -> PageData:
     """The certificate's own texts (its snapshot filled into the template's field blocks)."""
-    values = {**certificate.fields, "certificate_no": certificate.number}
+    values = {**certificate.fields, "certificate_no": certificate.number, "code": certificate.code}
     blocks = tuple(
         text_block(b, fill(b["text"], values)) for b in template.blocks if fields_in(b["text"])
     )

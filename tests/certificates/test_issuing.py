@@ -22,16 +22,6 @@ from tests.certificates_factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def contest():
-    return factories.ContestFactory(phase="results", slug="c20", year=2014)
-
-
-@pytest.fixture
-def organiser(contest):
-    return factories.OrganiserFactory(contest=contest).user
-
-
 def test_per_author_certificates_name_each_author_with_the_others_as_co_authors(contest, organiser):
     template(contest)
     work = awarded_work(contest, entrant_name="刘䶮", co_authors=("欧阳燚", "张犇"))
@@ -116,6 +106,7 @@ def test_a_name_the_font_cannot_draw_is_reported_and_not_issued(contest, organis
     assert [(p["holder"], p["characters"]) for p in problems] == [("王𠈌", ["𠈌"])]
     report = certificates_issue(contest=contest, actor=organiser)
     assert report.created == 1 and report.problems == problems
+    assert problems[0]["labels"] == ["𠈌 U+2020C"]
     assert list(Certificate.objects.values_list("holder", flat=True)) == ["欧阳燚"]
 
 
