@@ -291,6 +291,7 @@ SPECTACULAR_SETTINGS = {
         "ProcessingStateEnum": "contest.models.ProcessingState",
         "NoticeStateEnum": "publication.models.Notice.State",
         "AppealStateEnum": "publication.models.Appeal.State",
+        "GeneratedFileStateEnum": "reports.models.GeneratedFile.State",
     },
 }
 

@@ -1,9 +1,10 @@
 """Reads for exports: which exporters a user may run, the filters they chose, their files."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contest.errors import NotFound, PermissionDeniedError, ValidationFailed
+from contest.errors import DomainError, NotFound, PermissionDeniedError, ValidationFailed
 from contest.models import Category, Contest, User
 from contest.selectors import access_contest
 from judging.models import Round
@@ -74,13 +75,36 @@ def access_generated_file(user: User, pk: int) -> GeneratedFile:
     return generated
 
 
-def recent_files(user: User, contest: Contest) -> QuerySet[GeneratedFile]:
-    """The user's latest files of the contest, expired ones left out."""
-    from django.utils import timezone
+class FileExpired(DomainError):
+    code = "expired"
+    status = 410
 
+    def __init__(self):
+        super().__init__(
+            _("This file has expired and was deleted. Make the export again to get a current file.")
+        )
+
+
+def downloadable_file(user: User, pk: int) -> GeneratedFile:
+    """The user's file if it can be downloaded now: FileExpired past its time, NotFound while
+    it is still being made (or failed)."""
+    generated = access_generated_file(user, pk)
+    if generated.is_expired:
+        raise FileExpired()
+    if generated.state != GeneratedFile.State.DONE:
+        raise NotFound(_("The file is not ready."))
+    return generated
+
+
+def files_of(user: User, contest: Contest) -> QuerySet[GeneratedFile]:
+    """The user's files of the contest that have not expired, newest first."""
     return GeneratedFile.objects.filter(
         contest=contest, created_by=user, expires_at__gt=timezone.now()
-    ).order_by("-created_at", "-pk")[:RECENT_FILES]
+    ).order_by("-created_at", "-pk")
+
+
+def recent_files(user: User, contest: Contest) -> QuerySet[GeneratedFile]:
+    return files_of(user, contest)[:RECENT_FILES]
 
 
 def export_kind_name(kind: str) -> str:

@@ -8,7 +8,6 @@ else's file is 404. Small exports are sent straight away, large ones are queued.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -19,11 +18,12 @@ from contest.views.media import login_or_token_required
 from reports import conf
 from reports.exporters.base import exporters_for
 from reports.forms import ExportForm
-from reports.models import GeneratedFile
 from reports.selectors.exports import (
+    FileExpired,
     access_exporter,
     access_generated_file,
     access_reports,
+    downloadable_file,
     export_kind_name,
     recent_files,
 )
@@ -121,14 +121,9 @@ def generated_files_status(request, slug: str):
 @require_safe
 def generated_file_download(request, pk: int):
     """The file, to its creator only; an expired one says so (410) rather than vanish."""
-    generated = access_generated_file(request.user, pk)
-    if generated.is_expired:
-        return render(
-            request,
-            "reports/expired.html",
-            {"contest": generated.contest, "file": generated},
-            status=410,
-        )
-    if generated.state != GeneratedFile.State.DONE:
-        raise Http404
+    try:
+        generated = downloadable_file(request.user, pk)
+    except FileExpired:
+        contest = access_generated_file(request.user, pk).contest
+        return render(request, "reports/expired.html", {"contest": contest}, status=410)
     return generated_file_response(request, generated)
