@@ -89,14 +89,34 @@ def test_only_organisers_answer(the, who):
 # --- The public page
 
 
+@pytest.mark.django_db
+def test_public_page_of_an_unpublished_notice_is_not_found(the):
+    pf.notice(the.contest, state="draft")
+    url = reverse("public_results", args=[the.contest.slug])
+    for who in ["anonymous", "entrant", "judge", "other_organiser"]:
+        assert _get(the, who, url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_public_page_before_the_start_says_when(the):
+    pf.notice(the.contest, state="scheduled", text="公示说明")
+    response = _get(the, "anonymous", reverse("public_results", args=[the.contest.slug]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "will be published on" in html
+    assert "勾股定理" not in html and "一等奖" not in html and "公示说明" not in html
+
+
 @pytest.mark.parametrize("state", ["draft", "scheduled"])
 @pytest.mark.django_db
-def test_public_page_waits_for_the_notice(the, state):
-    pf.notice(the.contest, state=state)
-    assert (
-        _get(the, "anonymous", reverse("public_results", args=[the.contest.slug])).status_code
-        == 404
-    )
+def test_organisers_preview_the_public_page(the, state):
+    pf.notice(the.contest, state=state, show_authors=False)
+    html = _get(
+        the, "organiser", reverse("public_results", args=[the.contest.slug])
+    ).content.decode()
+    assert "Preview for organisers" in html
+    assert the.made.works[0].title in html
+    assert the.entrant.real_name not in html
 
 
 @pytest.mark.django_db
@@ -347,3 +367,14 @@ def test_appeal_list_filters_and_queries(the):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.django_db
+def test_contest_page_links_to_the_results(the):
+    pf.notice(the.contest, state="open")
+    link = reverse("public_results", args=[the.contest.slug])
+    page = reverse("contest_detail", args=[the.contest.slug])
+    assert link not in _get(the, "anonymous", page).content.decode()
+    the.contest.phase = "results"
+    the.contest.save()
+    assert link in _get(the, "anonymous", page).content.decode()
