@@ -20,7 +20,7 @@ from publication.selectors.appeals import (
     appeals_of_contest,
     notice_of,
 )
-from publication.selectors.results import publication_readiness
+from publication.selectors.results import publication_readiness, result_of_work, scheme_of
 from publication.services import appeals as appeal_services
 from publication.services import notices as services
 
@@ -117,6 +117,8 @@ def appeal_detail(request, pk: int):
         "contest": appeal.work.contest,
         "may_answer": may_answer,
         "form": form,
+        "result": result_of_work(appeal.work, appeal.notice) if may_answer else None,
+        "scheme": scheme_of(appeal.work.contest) if may_answer else None,
     }
     return render(request, "publication/appeal_detail.html", context)
 

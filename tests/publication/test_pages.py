@@ -260,6 +260,9 @@ def test_entrant_files_an_appeal_and_reads_the_answer(the):
     assert "already has an appeal" in again.content.decode()
     organiser = _client(the.organiser)
     answer_url = reverse("appeal_detail", args=[appeal.pk])
+    page = organiser.get(answer_url).content.decode()
+    assert "94" in page and "一等奖" in page
+    assert reverse("round_review", args=[the.contest.slug, the.made.round.pk]) in page
     response = organiser.post(answer_url, {"outcome": "dismissed", "answer": "经复核维持原评分"})
     assert response.status_code == 302
     html = client.get(answer_url).content.decode()
