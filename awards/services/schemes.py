@@ -98,9 +98,9 @@ def _check_scheme(scheme: AwardScheme, tiers=None) -> None:
         )
 
 
-@transaction.atomic
-def scheme_save(*, contest: Contest, **fields) -> AwardScheme:
-    """Create the contest's scheme or change its settings (see SCHEME_FIELDS)."""
+def _apply_settings(contest: Contest, fields: dict, tiers=None) -> AwardScheme:
+    """Save the settings; `tiers` (as check_tiers reads them) replaces the stored ones in the
+    check when the caller is about to replace them too."""
     unknown = set(fields) - set(SCHEME_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
@@ -112,12 +112,38 @@ def scheme_save(*, contest: Contest, **fields) -> AwardScheme:
     changed = {name for name, value in fields.items() if getattr(scheme, name) != value}
     for name, value in fields.items():
         setattr(scheme, name, value)
-    _check_scheme(scheme, tiers=None if scheme.pk else [])
+    _check_scheme(scheme, tiers=tiers if tiers is not None or scheme.pk else [])
     _saved(scheme)
     if changed - ORG_FIELDS:
         _forget_ties(scheme)
     elif changed:
         _forget_ties(scheme, organisation_only=True)
+    return scheme
+
+
+@transaction.atomic
+def scheme_save(*, contest: Contest, **fields) -> AwardScheme:
+    """Create the contest's scheme or change its settings (see SCHEME_FIELDS)."""
+    return _apply_settings(contest, fields)
+
+
+@transaction.atomic
+def scheme_setup(
+    *, contest: Contest, settings: dict, tiers: list[dict], top_prizes: list[dict]
+) -> AwardScheme:
+    """The whole set-up at once (the organisers' page): settings, then the tiers and the top
+    prizes replaced as `tiers_set` and `top_prizes_set` do. All or nothing."""
+    per_pool = {}
+    existing = AwardScheme.objects.filter(contest=contest).first()
+    if existing is not None:
+        per_pool = {
+            t.pk: {p.pool_key: p.value for p in t.pool_values.all()}
+            for t in existing.tiers.prefetch_related("pool_values")
+        }
+    rows = [(row["name"], row["value"], per_pool.get(row.get("id"), {})) for row in tiers]
+    scheme = _apply_settings(contest, settings, tiers=rows)
+    tiers_set(scheme=scheme, tiers=tiers)
+    top_prizes_set(scheme=scheme, top_prizes=top_prizes)
     return scheme
 
 
@@ -213,6 +239,32 @@ def tiers_set(*, scheme: AwardScheme, tiers: list[dict]) -> list[AwardTier]:
         _saved(tier)
     _forget_ties(scheme)
     return [t for t, _p in rows]
+
+
+@transaction.atomic
+def top_prizes_set(*, scheme: AwardScheme, top_prizes: list[dict]) -> list[TopPrize]:
+    """Replace the top prizes by this list, in order (rows with an ``id`` update that prize)."""
+    scheme = _editable(scheme)
+    existing = {p.pk: p for p in scheme.top_prizes.all()}
+    rows = []
+    for order, row in enumerate(top_prizes):
+        prize = existing.get(row.get("id")) or TopPrize(scheme=scheme)
+        prize.name, prize.count, prize.order = row["name"], row["count"], order
+        prize.points = row.get("points", Decimal(0))
+        if prize.count is None or prize.count < 1:
+            raise ValidationFailed(fields={"count": [_("A top prize goes to at least one work.")]})
+        rows.append(prize)
+    if len({p.name for p in rows}) != len(rows):
+        raise ValidationFailed(fields={"name": [_("Two top prizes have the same name.")]})
+    kept = {p.pk for p in rows if p.pk}
+    TopPrize.objects.filter(scheme=scheme).exclude(pk__in=kept).delete()
+    for prize in rows:
+        if prize.pk:
+            TopPrize.objects.filter(pk=prize.pk).update(name=f"\x00{prize.pk}")
+    for prize in rows:
+        _saved(prize)
+    _forget_ties(scheme)
+    return rows
 
 
 @transaction.atomic
