@@ -1,6 +1,6 @@
 """Awards endpoints, under /api/v1/contests/<slug>/awards/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from awards.api import views
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path(f"{AWARDS}confirm/", views.ConfirmView.as_view(), name="api-awards-confirm"),
     path(f"{AWARDS}unconfirm/", views.UnconfirmView.as_view(), name="api-awards-unconfirm"),
     path(f"{AWARDS}<int:pk>/override/", views.OverrideView.as_view(), name="api-award-override"),
+    path("", include("awards.api.boundary_urls")),
 ]
