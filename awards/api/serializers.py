@@ -143,14 +143,14 @@ class AwardSerializer(serializers.ModelSerializer):
         return institution.name if institution else None
 
 
-class PoolCountSerializer(serializers.Serializer):
+class AwardPoolCountSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
     size = serializers.IntegerField()
     counts = serializers.DictField(child=serializers.IntegerField(), help_text="tier id → works")
 
 
-class TieSerializer(serializers.Serializer):
+class AwardTieSerializer(serializers.Serializer):
     kind = serializers.CharField()
     work = serializers.IntegerField(allow_null=True)
     work_code = serializers.CharField(allow_null=True)
@@ -165,7 +165,7 @@ class TieSerializer(serializers.Serializer):
     decision = serializers.DictField(allow_null=True)
 
 
-class LineSerializer(serializers.Serializer):
+class AwardLineSerializer(serializers.Serializer):
     kind = serializers.CharField()
     prize = serializers.IntegerField(allow_null=True)
     work = serializers.IntegerField(allow_null=True)
@@ -193,7 +193,7 @@ class PreviewSerializer(serializers.Serializer):
     snapshot = serializers.IntegerField()
     awards = serializers.IntegerField()
     undecided = serializers.IntegerField()
-    pools = PoolCountSerializer(many=True)
-    ties = TieSerializer(many=True)
-    top_prizes = LineSerializer(many=True)
+    pools = AwardPoolCountSerializer(many=True)
+    ties = AwardTieSerializer(many=True)
+    top_prizes = AwardLineSerializer(many=True)
     institutions = InstitutionPointsSerializer(many=True)

@@ -180,13 +180,13 @@ class PreviewView(AwardsView):
 class TiesView(AwardsView):
     serializer_class = s.DecisionsSerializer
 
-    @extend_schema(responses={200: s.TieSerializer(many=True), **errors(401, 403, 404, 409)})
+    @extend_schema(responses={200: s.AwardTieSerializer(many=True), **errors(401, 403, 404, 409)})
     def get(self, request, contest_slug: str):
         return Response(preview_payload(awards_preview(scheme=self.scheme()))["ties"])
 
     @extend_schema(
         description="Decide ties (all rows or none); returns the ties as they now stand.",
-        responses={200: s.TieSerializer(many=True), **errors(400, 401, 403, 404, 409)},
+        responses={200: s.AwardTieSerializer(many=True), **errors(400, 401, 403, 404, 409)},
     )
     def post(self, request, contest_slug: str):
         scheme = self.scheme()

@@ -151,3 +151,46 @@ def test_confirmed_scheme_is_not_edited_and_changes_forget_ties():
         with pytest.raises(Conflict) as info:
             call()
         assert info.value.code == "confirmed"
+
+
+def test_setup_changes_mode_and_tiers_together():
+    contest = factories.ContestFactory(phase="judging")
+    services.scheme_setup(
+        contest=contest,
+        settings={"mode": "cutoff"},
+        tiers=[{"name": "一等奖", "value": Decimal(90)}, {"name": "二等奖", "value": Decimal(80)}],
+        top_prizes=[{"name": "特等奖", "count": 17}],
+    )
+    scheme = AwardScheme.objects.get()
+    kept = scheme.tiers.get(name="二等奖")
+    # 90 + 80 would be refused as percentages, but the new tiers come with the new mode.
+    services.scheme_setup(
+        contest=contest,
+        settings={"mode": "percent"},
+        tiers=[{"id": kept.pk, "name": "一等奖", "value": Decimal(10)}],
+        top_prizes=[],
+    )
+    scheme.refresh_from_db()
+    assert scheme.mode == "percent"
+    assert [(t.pk, t.name, t.value) for t in scheme.tiers.all()] == [(kept.pk, "一等奖", 10)]
+    assert not scheme.top_prizes.exists()
+
+
+def test_setup_refusal_loses_nothing():
+    contest = factories.ContestFactory(phase="judging")
+    services.scheme_setup(
+        contest=contest,
+        settings={"mode": "count"},
+        tiers=[{"name": "一等奖", "value": Decimal(2)}],
+        top_prizes=[],
+    )
+    with pytest.raises(ValidationFailed):
+        services.scheme_setup(
+            contest=contest,
+            settings={"mode": "count"},
+            tiers=[{"name": "一等奖", "value": Decimal(1)}],
+            top_prizes=[{"name": "特等奖", "count": 1}, {"name": "特等奖", "count": 2}],
+        )
+    scheme = AwardScheme.objects.get()
+    assert [(t.name, t.value) for t in scheme.tiers.all()] == [("一等奖", 2)]
+    assert not scheme.top_prizes.exists()
