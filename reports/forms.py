@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from contest.forms.base import StyledFormMixin
 from contest.models import Category, Contest
 from judging.models import Round
+from reports.exporters.base import Exporter
 
 
 class ExportForm(StyledFormMixin, forms.Form):
@@ -19,13 +20,17 @@ class ExportForm(StyledFormMixin, forms.Form):
         label=_("Format"), choices=[("xlsx", _("Excel")), ("csv", "CSV")], initial="xlsx"
     )
 
-    def __init__(self, *args, contest: Contest, round_required: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, contest: Contest, exporter: type[Exporter], **kwargs):
+        super().__init__(*args, prefix=exporter.key, **kwargs)
         self.fields["round"].queryset = Round.objects.filter(contest=contest).order_by("order")
         self.fields["category"].queryset = Category.objects.filter(contest=contest)
-        if round_required:
+        if exporter.round_required:
             self.fields["round"].required = True
             self.fields["round"].empty_label = None
+        if not exporter.uses_round:
+            del self.fields["round"]
+        if not exporter.uses_category:
+            del self.fields["category"]
 
     def params(self) -> dict:
         data = self.cleaned_data

@@ -14,7 +14,9 @@ class ExporterSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
     description = serializers.CharField()
+    uses_round = serializers.BooleanField(help_text=_("Whether the export takes a round."))
     round_required = serializers.BooleanField()
+    uses_category = serializers.BooleanField(help_text=_("Whether it takes a category."))
     formats = serializers.SerializerMethodField()
 
     def get_formats(self, exporter) -> list[str]:

@@ -47,7 +47,10 @@ class Exporter:
     description: ClassVar[str | Promise] = ""
     # Who may run it: a permission on the contest. Exports carry identities: organisers only.
     permission: ClassVar[str] = "contest.manage_contest"
+    # Which filters apply: a round (required or optional) and a category.
+    uses_round: ClassVar[bool] = True
     round_required: ClassVar[bool] = False
+    uses_category: ClassVar[bool] = True
     split_column: ClassVar[int | None] = None
 
     def __init__(self, contest: Contest, filters: Filters):
@@ -58,8 +61,8 @@ class Exporter:
                 fields={"round": [_("Choose a round for this export.")]},
             )
         self.contest = contest
-        self.round = filters.round
-        self.category = filters.category
+        self.round = filters.round if self.uses_round else None
+        self.category = filters.category if self.uses_category else None
 
     @property
     def sheet_title(self) -> str:

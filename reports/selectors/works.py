@@ -32,6 +32,23 @@ WORK_FIELDS = (
 )
 
 
+def co_authors(field: str, work: str = "pk") -> Subquery:
+    """The work's co-authors' `field` ("name", "institution") joined by "、", in their order.
+
+    SQLite before 3.44 cannot order inside an aggregate; there they come in the order they
+    were stored, which is their order unless an entrant reordered them."""
+    ordered = connection.features.supports_aggregate_order_by_clause
+    joined = StringAgg(field, delimiter=Value("、"), order_by=("order", "pk") if ordered else None)
+    return Subquery(
+        CoAuthor.objects.filter(work=OuterRef(work))
+        .exclude(**{field: ""})
+        .order_by()
+        .values("work")
+        .annotate(joined=joined)
+        .values("joined")
+    )
+
+
 def works_in_scope(contest: Contest, *, round: Round | None = None, category=None) -> QuerySet:
     """The contest's works past the draft stage, in the round and category if given."""
     works = Work.objects.filter(contest=contest).exclude(status=Work.Status.DRAFT)
@@ -44,24 +61,10 @@ def works_in_scope(contest: Contest, *, round: Round | None = None, category=Non
 
 def screening_rows(contest: Contest, *, round: Round | None = None, category=None):
     """Tuples in WORK_FIELDS order, by category then anonymous code."""
-    # SQLite before 3.44 cannot order inside an aggregate; there the names come in the order
-    # they were stored, which is their order unless an entrant reordered them.
-    ordered = connection.features.supports_aggregate_order_by_clause
-    names = (
-        CoAuthor.objects.filter(work=OuterRef("pk"))
-        .order_by()
-        .values("work")
-        .annotate(
-            names=StringAgg(
-                "name", delimiter=Value("、"), order_by=("order", "pk") if ordered else None
-            )
-        )
-        .values("names")
-    )
     seconds = VideoAsset.objects.filter(work=OuterRef("pk"), is_current=True).values("duration")
     return (
         works_in_scope(contest, round=round, category=category)
-        .annotate(co_author_names=Subquery(names), video_seconds=Subquery(seconds[:1]))
+        .annotate(co_author_names=co_authors("name"), video_seconds=Subquery(seconds[:1]))
         .order_by("category__order", "category__code", "anonymous_code")
         .values_list(*WORK_FIELDS)
         .iterator(chunk_size=CHUNK)

@@ -34,7 +34,7 @@ from reports.views.responses import export_response, generated_file_response
 def _cards(request, contest, failed: tuple[str, ExportForm] | None = None) -> list[dict]:
     cards = []
     for cls in exporters_for(request.user, contest):
-        form = ExportForm(contest=contest, round_required=cls.round_required, prefix=cls.key)
+        form = ExportForm(contest=contest, exporter=cls)
         if failed and failed[0] == cls.key:
             form = failed[1]
         cards.append({"exporter": cls, "form": form})
@@ -76,9 +76,7 @@ def export_run(request, slug: str, key: str):
     """Send a small export now; queue a large one and come back to the page to watch it."""
     contest = access_reports(request.user, slug)
     cls = access_exporter(request.user, contest, key)
-    form = ExportForm(
-        request.POST, contest=contest, round_required=cls.round_required, prefix=cls.key
-    )
+    form = ExportForm(request.POST, contest=contest, exporter=cls)
     if not form.is_valid():
         return _page(request, contest, failed=(key, form), status=400)
     fmt = form.cleaned_data["format"]

@@ -1,0 +1,162 @@
+"""Reads for the results exports: a round's frozen ranking with its people and awards, the
+confirmed awards for publication.
+
+Rankings come from the frozen snapshot only (never recomputed here), so an export matches what
+was frozen. One query for the entries whatever their number: authors, institutions and the
+confirmed award come in as subqueries, rows are read in chunks.
+"""
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils.translation import gettext as _
+
+from awards.models import Award, Kind
+from awards.selectors.awards import awards_of
+from contest.errors import ValidationFailed
+from contest.models import Contest
+from judging.models import Assignment, Round, ScoreSheet
+from reports.selectors.works import co_authors
+from results.models import ResultSnapshot, SnapshotEntry
+
+CHUNK = 2000
+
+RANKING_FIELDS = (
+    "rank",
+    "shares_rank",
+    "pool_key",
+    "category__name",
+    "work__anonymous_code",
+    "work__title",
+    "work__entrant__real_name",
+    "co_author_names",
+    "work__entrant__institution__name",
+    "co_author_institutions",
+    "judge_totals",
+    "method_scores",
+    "score",
+    "sheet_count",
+    "tier_name",
+    "top_prize_name",
+)
+
+
+def snapshot_of(round: Round) -> ResultSnapshot:
+    """The round's frozen snapshot; a clear error while its results are not frozen."""
+    snapshot = ResultSnapshot.objects.filter(round=round).first()
+    if snapshot is None:
+        message = _("The results of this round are not frozen yet: freeze them first.")
+        raise ValidationFailed(message, code="not_frozen", fields={"round": [message]})
+    return snapshot
+
+
+def ranking_entries(snapshot: ResultSnapshot, *, category=None) -> QuerySet[SnapshotEntry]:
+    entries = SnapshotEntry.objects.filter(snapshot=snapshot)
+    if category is not None:
+        entries = entries.filter(category=category)
+    return entries
+
+
+def pool_names(snapshot: ResultSnapshot) -> dict[str, str]:
+    return {pool["key"]: pool["name"] for pool in snapshot.params.get("pools", [])}
+
+
+def most_judge_totals(round: Round) -> int:
+    """The most score sheets any work of the round has: the per-judge columns needed."""
+    per_work = (
+        ScoreSheet.objects.filter(assignment__round=round, state=ScoreSheet.State.SUBMITTED)
+        .exclude(assignment__state=Assignment.State.RECUSED)
+        .values("assignment__work")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return per_work.aggregate(most=Max("n"))["most"] or 0
+
+
+def _award_name(snapshot: ResultSnapshot, kind: str, field: str) -> Subquery:
+    awards = Award.objects.filter(
+        work=OuterRef("work"), kind=kind, scheme__round_id=snapshot.round_id
+    ).values(field)
+    return Subquery(awards[:1])
+
+
+def ranking_rows(snapshot: ResultSnapshot, *, category=None):
+    """Tuples in RANKING_FIELDS order: pool by pool (in the snapshot's pool order), by rank,
+    then anonymous code. Tier and top prize are the confirmed awards of a scheme on this round."""
+    order = {pool["key"]: i for i, pool in enumerate(snapshot.params.get("pools", []))}
+    pool_order = Case(
+        *(When(pool_key=key, then=Value(i)) for key, i in order.items()),
+        default=Value(len(order)),
+        output_field=IntegerField(),
+    )
+    return (
+        ranking_entries(snapshot, category=category)
+        .annotate(
+            co_author_names=co_authors("name", "work"),
+            co_author_institutions=co_authors("institution", "work"),
+            tier_name=_award_name(snapshot, Kind.TIER, "tier__name"),
+            top_prize_name=_award_name(snapshot, Kind.TOP_PRIZE, "top_prize__name"),
+        )
+        .order_by(pool_order, "pool_key", "rank", "work__anonymous_code")
+        .values_list(*RANKING_FIELDS)
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+# --- Awards for publication
+
+AWARD_FIELDS = (
+    "kind",
+    "prize",
+    "pool_name",
+    "rank",
+    "score",
+    "work__anonymous_code",
+    "work__title",
+    "work__category__name",
+    "work__entrant__real_name",
+    "co_author_names",
+    "work__entrant__institution__name",
+    "co_author_institutions",
+    "work__supervisor_name",
+    "work__supervisor_institution",
+    "institution__name",
+)
+
+
+def awards_in_scope(contest: Contest, *, category=None) -> QuerySet[Award]:
+    awards = awards_of(contest)
+    if category is not None:
+        awards = awards.filter(work__category=category)
+    return awards
+
+
+def award_rows(contest: Contest, *, category=None):
+    """Tuples in AWARD_FIELDS order (`prize` is the tier's, top prize's or organisation award's
+    name), in `awards_of` order: top prizes, then pools by rank, then organisations."""
+    prize = Case(
+        When(kind=Kind.TIER, then=F("tier__name")),
+        When(kind=Kind.TOP_PRIZE, then=F("top_prize__name")),
+        default=F("scheme__org_award_name"),
+        output_field=CharField(),
+    )
+    return (
+        awards_in_scope(contest, category=category)
+        .annotate(
+            prize=prize,
+            co_author_names=co_authors("name", "work"),
+            co_author_institutions=co_authors("institution", "work"),
+        )
+        .values_list(*AWARD_FIELDS)
+        .iterator(chunk_size=CHUNK)
+    )
