@@ -176,6 +176,11 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="微课大赛评审平台 <noreply@localhost>")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Certificates: TrueType fonts tried after the bundled Noto Serif SC for characters it lacks
+# (e.g. a CJK Extension B font for rare name characters); checks of certificates per address.
+CERTIFICATE_FONT_PATHS = env.list("CERTIFICATE_FONT_PATHS", default=[])
+CERTIFICATE_VERIFY_LIMIT = env.int("CERTIFICATE_VERIFY_LIMIT", default=20)
+CERTIFICATE_VERIFY_WINDOW_SECONDS = env.int("CERTIFICATE_VERIFY_WINDOW_SECONDS", default=600)
 
 # --- Language and time: Simplified Chinese first, China's time zone.
 LANGUAGE_CODE = "zh-hans"
@@ -195,7 +200,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Uploaded works live here, outside every public URL; views check permissions and stream them.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 # In production nginx sends private files: a view answers with X-Accel-Redirect to this internal
-# location prefix (see README). Empty: Django streams the bytes itself.
+# location prefix (deploy/nginx/microvideo.conf). Empty: Django streams the bytes itself.
 PRIVATE_MEDIA_ACCEL_PREFIX = env.str("PRIVATE_MEDIA_ACCEL_PREFIX", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -289,6 +294,7 @@ SPECTACULAR_SETTINGS = {
         "ScoreSheetStateEnum": "judging.models.sheets.ScoreSheet.State",
         "DivergenceCaseStateEnum": "judging.models.cases.DivergenceCase.State",
         "ProcessingStateEnum": "contest.models.ProcessingState",
+        "CertificateKindEnum": "certificates.models.CertificateKind",
         "NoticeStateEnum": "publication.models.Notice.State",
         "AppealStateEnum": "publication.models.Appeal.State",
         "GeneratedFileStateEnum": "reports.models.GeneratedFile.State",

@@ -96,7 +96,7 @@ def ranged_file_response(
 
 
 def _accel_response(path: Path, **options) -> HttpResponse:
-    """Let nginx send the bytes (and do the ranges): see the README's internal location."""
+    """Let nginx send the bytes (and do the ranges): see deploy/nginx/microvideo.conf."""
     relative = path.resolve().relative_to(private_root().resolve()).as_posix()
     prefix = settings.PRIVATE_MEDIA_ACCEL_PREFIX.rstrip("/")
     response = _common_headers(HttpResponse(), **options)
