@@ -115,7 +115,7 @@ class OwnCertificateSerializer(serializers.ModelSerializer):
         return reverse("my_certificate_download", args=[certificate.pk])
 
 
-class ReasonSerializer(serializers.Serializer):
+class CertificateReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 

@@ -178,7 +178,7 @@ class CertificateView(CertificateApiView):
 
 
 class RevokeView(CertificateApiView):
-    serializer_class = s.ReasonSerializer
+    serializer_class = s.CertificateReasonSerializer
 
     @extend_schema(responses={200: s.CertificateSerializer, **errors(400, 401, 404, 409)})
     def post(self, request, pk: int):
@@ -191,7 +191,7 @@ class RevokeView(CertificateApiView):
 
 
 class ReissueView(CertificateApiView):
-    serializer_class = s.ReasonSerializer
+    serializer_class = s.CertificateReasonSerializer
 
     @extend_schema(
         description="Revoke the certificate (if needed) and issue a linked replacement.",
