@@ -44,9 +44,9 @@ def snapshot_of(scheme: AwardScheme) -> ResultSnapshot:
     """The frozen results the scheme awards: the confirmed one, else its round's current one."""
     if scheme.snapshot_id:
         return scheme.snapshot
-    snapshot = None
-    if scheme.round_id:
-        snapshot = ResultSnapshot.objects.filter(round_id=scheme.round_id).first()
+    if scheme.round_id is None:
+        raise Conflict(_("Choose the round whose frozen results are awarded."), code="no_snapshot")
+    snapshot = ResultSnapshot.objects.filter(round_id=scheme.round_id).first()
     if snapshot is None:
         raise Conflict(
             _("The scheme's round has no frozen results yet: freeze its ranking first."),

@@ -10,8 +10,9 @@ Order of allocation, each step seeing the decisions of the previous ones:
 3. Organisation award: points by the formula on `AwardScheme`, on the result of 1 and 2.
 
 Works (or institutions) tied across a cut-off are all kept in the better prize and flagged; a
-recorded `TieDecision` for a flagged one replaces the proposal (``decided``). Works without a
-final score get nothing.
+recorded `TieDecision` for a flagged one replaces the proposal (``decided``); decisions older than
+the snapshot (taken on results since unfrozen) are ignored. Works without a final score, and
+works withdrawn or disqualified since the snapshot was frozen, get nothing.
 """
 
 from collections import defaultdict
@@ -27,6 +28,7 @@ from contest.models import Work
 from judging.scoring import allocate_tiers, competition_rank
 from results.models import ResultSnapshot, SnapshotEntry
 
+GONE = (Work.Status.WITHDRAWN, Work.Status.DISQUALIFIED)
 MODE_ARG = {
     AwardScheme.Mode.COUNT: "counts",
     AwardScheme.Mode.PERCENT: "percents",
@@ -96,8 +98,10 @@ class Preview:
 
 
 def _entries(snapshot: ResultSnapshot) -> pd.DataFrame:
-    rows = SnapshotEntry.objects.filter(snapshot=snapshot, score__isnull=False).values_list(
-        "work_id", "pool_key", "rank", "score", "work__entrant__institution_id"
+    rows = (
+        SnapshotEntry.objects.filter(snapshot=snapshot, score__isnull=False)
+        .exclude(work__status__in=GONE)
+        .values_list("work_id", "pool_key", "rank", "score", "work__entrant__institution_id")
     )
     frame = pd.DataFrame.from_records(
         list(rows), columns=["work", "pool", "rank", "exact", "institution"]
@@ -106,9 +110,10 @@ def _entries(snapshot: ResultSnapshot) -> pd.DataFrame:
     return frame
 
 
-def _decisions(scheme: AwardScheme) -> dict[tuple, TieDecision]:
+def _decisions(scheme: AwardScheme, snapshot: ResultSnapshot) -> dict[tuple, TieDecision]:
     out = {}
-    for decision in TieDecision.objects.filter(scheme=scheme):
+    current = TieDecision.objects.filter(scheme=scheme, decided_at__gte=snapshot.created_at)
+    for decision in current:
         out[(decision.kind, decision.work_id or decision.institution_id)] = decision
     return out
 
@@ -250,7 +255,7 @@ def awards_preview(*, scheme: AwardScheme) -> Preview:
     """Compute the scheme's awards on its snapshot (NotFound / Conflict without one)."""
     snapshot = snapshot_of(scheme)
     frame = _entries(snapshot)
-    decisions = _decisions(scheme)
+    decisions = _decisions(scheme, snapshot)
     pools = _pools(snapshot, frame)
     top_lines, top_ties = _top_prizes(scheme, frame, decisions)
     rest = frame

@@ -1,6 +1,7 @@
 """The awards preview on small hand-made snapshots: exact allocations, ties, top prizes and the
 organisation award formula."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -8,9 +9,11 @@ import pytest
 from awards.models import AwardTier, Kind, TieDecision, TopPrize
 from awards.services.preview import awards_preview
 from contest.errors import Conflict
+from contest.models import Work
 from results.models import ResultSnapshot
 from tests import awards_factories as af
 from tests import factories
+from tests import judging_factories as jf
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +207,34 @@ def test_organisation_minimal_points_and_ties():
 
 def test_no_frozen_snapshot_is_a_conflict():
     contest = factories.ContestFactory(phase="judging")
-    made = af.scheme(contest, None, tiers=[("一等奖", 1)])
+    made = af.scheme(contest, jf.RoundFactory(contest=contest), tiers=[("一等奖", 1)])
+    with pytest.raises(Conflict) as info:
+        awards_preview(scheme=made)
+    assert info.value.code == "no_snapshot"
+
+
+def test_disqualified_works_and_stale_decisions_are_left_out():
+    scheme, works = _setup({"A": [90, 80, 80, 70]}, tiers=[("一等奖", 2)])
+    first = scheme.tiers.get()
+    decision = TieDecision.objects.create(
+        scheme=scheme, kind="tier", work=works["A"][1], tier=None, awarded=False, reason="r"
+    )
+    snapshot = ResultSnapshot.objects.get()
+    # A decision taken before the snapshot was (re)frozen no longer counts.
+    TieDecision.objects.filter(pk=decision.pk).update(
+        decided_at=snapshot.created_at - dt.timedelta(seconds=1)
+    )
+    assert len(awards_preview(scheme=scheme).undecided) == 2
+    Work.objects.filter(pk=works["A"][0].pk).update(status=Work.Status.DISQUALIFIED)
+    preview = awards_preview(scheme=scheme)
+    assert preview.ties == []
+    assert _tiers_by_work(preview, works["A"]) == [None, "一等奖", "一等奖", None]
+    assert {line.prize for line in preview.lines} == {first.pk}
+
+
+def test_a_scheme_without_a_round_is_a_conflict():
+    contest = factories.ContestFactory(phase="judging")
+    made = af.scheme(contest, None)
     with pytest.raises(Conflict) as info:
         awards_preview(scheme=made)
     assert info.value.code == "no_snapshot"
