@@ -75,3 +75,8 @@ def access_award(contest: Contest, pk: int) -> Award:
     if award is None:
         raise NotFound()
     return award
+
+
+def snapshot_awarded(snapshot: ResultSnapshot) -> bool:
+    """Confirmed awards rest on the snapshot, so results may not discard it (SNAPSHOT_USERS)."""
+    return AwardScheme.objects.filter(snapshot=snapshot).exists()

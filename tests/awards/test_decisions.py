@@ -229,3 +229,14 @@ def test_organisation_tie_settled():
         True,
         "优秀组织奖",
     )
+
+
+def test_confirmed_awards_keep_the_snapshot_frozen(confirmed):
+    from results.selectors.ranking import snapshot_in_use
+
+    scheme, _works, actor = confirmed
+    scheme.refresh_from_db()
+    assert snapshot_in_use(scheme.snapshot)
+    snapshot = scheme.snapshot
+    services.awards_unconfirm(scheme=scheme, actor=actor)
+    assert not snapshot_in_use(snapshot)
