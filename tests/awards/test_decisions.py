@@ -9,6 +9,7 @@ from awards.models import Award, AwardEvent, Kind, TieDecision
 from awards.selectors.schemes import awards_confirmed, awards_locked
 from awards.services import decisions as services
 from contest.errors import Conflict, ValidationFailed
+from results.selectors.ranking import snapshot_in_use
 from tests import awards_factories as af
 from tests import factories
 
@@ -232,8 +233,6 @@ def test_organisation_tie_settled():
 
 
 def test_confirmed_awards_keep_the_snapshot_frozen(confirmed):
-    from results.selectors.ranking import snapshot_in_use
-
     scheme, _works, actor = confirmed
     scheme.refresh_from_db()
     assert snapshot_in_use(scheme.snapshot)
