@@ -35,7 +35,7 @@ class RankingExporter(Exporter):
         super().__init__(contest, filters)
         self.snapshot = selectors.snapshot_of(self.round)
         self.methods = list(self.snapshot.params.get("methods") or METHOD_LABELS)
-        self.judges = selectors.most_judge_totals(self.round)
+        self.judges = selectors.most_judge_totals(self.snapshot)
         self.pools = selectors.pool_names(self.snapshot)
 
     def columns(self) -> list[Column]:

@@ -9,8 +9,8 @@ confirmed award come in as subqueries, rows are read in chunks.
 from django.db.models import (
     Case,
     CharField,
-    Count,
     F,
+    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -25,7 +25,7 @@ from awards.models import Award, Kind
 from awards.selectors.awards import awards_of
 from contest.errors import ValidationFailed
 from contest.models import Contest
-from judging.models import Assignment, Round, ScoreSheet
+from judging.models import Round
 from reports.selectors.works import co_authors
 from results.models import ResultSnapshot, SnapshotEntry
 
@@ -71,16 +71,21 @@ def pool_names(snapshot: ResultSnapshot) -> dict[str, str]:
     return {pool["key"]: pool["name"] for pool in snapshot.params.get("pools", [])}
 
 
-def most_judge_totals(round: Round) -> int:
-    """The most score sheets any work of the round has: the per-judge columns needed."""
-    per_work = (
-        ScoreSheet.objects.filter(assignment__round=round, state=ScoreSheet.State.SUBMITTED)
-        .exclude(assignment__state=Assignment.State.RECUSED)
-        .values("assignment__work")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return per_work.aggregate(most=Max("n"))["most"] or 0
+class JsonArrayLength(Func):
+    """The length of a JSON array column (SQLite's json_array_length, PostgreSQL's jsonb one)."""
+
+    function = "json_array_length"
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="jsonb_array_length", **extra)
+
+
+def most_judge_totals(snapshot: ResultSnapshot) -> int:
+    """The longest list of judges' totals of the snapshot's works: the per-judge columns
+    needed (an arbitrator's score, listed there too, may make it one more than needed)."""
+    entries = SnapshotEntry.objects.filter(snapshot=snapshot)
+    return entries.aggregate(most=Max(JsonArrayLength("judge_totals")))["most"] or 0
 
 
 def _award_name(snapshot: ResultSnapshot, kind: str, field: str) -> Subquery:
