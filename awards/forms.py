@@ -134,3 +134,18 @@ class OverrideForm(StyledFormMixin, forms.Form):
 
 class UnconfirmForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+
+class PoolValueForm(StyledFormMixin, forms.Form):
+    """A tier's value in one pool; empty to use the tier's own value there again."""
+
+    tier = forms.ChoiceField(label=_("Tier"))
+    pool = forms.ChoiceField(label=_("Pool"))
+    value = forms.DecimalField(
+        label=capfirst(_("value")), max_digits=12, decimal_places=4, required=False
+    )
+
+    def __init__(self, *args, scheme, pools: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].choices = [(str(t.pk), t.name) for t in scheme.tiers.all()]
+        self.fields["pool"].choices = list(pools.items())

@@ -20,6 +20,7 @@ from awards.services import decisions, schemes
 from awards.services.preview import awards_preview
 from contest.errors import DomainError
 from contest.forms.base import add_domain_error
+from results.selectors.ranking import category_pools
 
 PER_PAGE = 50
 INSTITUTIONS_SHOWN = 100
@@ -36,10 +37,47 @@ def awards_overview(request, slug: str):
     scheme = scheme_of(contest)
     context = {"contest": contest, "scheme": scheme, "section": "overview"}
     if scheme is not None:
+        pools = _pool_names(scheme)
+        context["pool_values"] = [
+            (tier, pools.get(value.pool_key, value.pool_key), value)
+            for tier in scheme.tiers.all()
+            for value in tier.pool_values.all()
+        ]
+        context["pool_form"] = forms.PoolValueForm(scheme=scheme, pools=pools)
         context["events"] = events_of(scheme)
         context["award_count"] = awards_of(contest).count()
         context["unconfirm_form"] = forms.UnconfirmForm()
     return render(request, "awards/overview.html", context)
+
+
+def _pool_names(scheme) -> dict[str, str]:
+    """Pool key → name for the scheme's round (pools joining categories, or the categories)."""
+    if scheme is None or scheme.round is None:
+        return {}
+    return {ref.key: ref.name for ref in category_pools(scheme.round).values()}
+
+
+@login_required
+@require_POST
+def award_pool_value(request, slug: str):
+    contest = access_awards(request.user, slug)
+    scheme = require_scheme(contest)
+    form = forms.PoolValueForm(request.POST, scheme=scheme, pools=_pool_names(scheme))
+    if not form.is_valid():
+        messages.error(request, _("Choose a tier and a pool."))
+        return redirect("awards_overview", contest.slug)
+    tier = scheme.tiers.get(pk=form.cleaned_data["tier"])
+    values = {p.pool_key: p.value for p in tier.pool_values.all()}
+    values.pop(form.cleaned_data["pool"], None)
+    if form.cleaned_data["value"] is not None:
+        values[form.cleaned_data["pool"]] = form.cleaned_data["value"]
+    try:
+        schemes.tier_update(tier=tier, pool_values=values)
+    except DomainError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The tier's value in the pool was saved."))
+    return redirect("awards_overview", contest.slug)
 
 
 @login_required

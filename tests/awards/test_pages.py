@@ -224,3 +224,26 @@ def test_preview_shows_top_prizes_and_the_organisation_award(client):
     ties = response.context["preview"].ties
     assert {t.kind for t in ties} == {"top_prize"}
     assert works["A"][0].anonymous_code in page
+
+
+def test_a_tier_value_in_one_pool(client, setup):
+    contest, scheme, works, organiser = setup
+    client = _client(client, organiser)
+    first = scheme.tiers.get(name="一等奖")
+    key = f"category-{works[0].category_id}"
+    url = reverse("award_pool_value", args=[contest.slug])
+    page = client.get(reverse("awards_overview", args=[contest.slug])).content.decode()
+    assert url in page
+    assert client.post(url, {"tier": first.pk, "pool": key, "value": "2"}).status_code == 302
+    assert {p.pool_key: p.value for p in first.pool_values.all()} == {key: 2}
+    page = client.get(reverse("awards_overview", args=[contest.slug])).content.decode()
+    assert "一等奖 · A: 2" in page
+    # 1.5 works is refused and loses nothing; an empty value removes the pool's own value.
+    client.post(url, {"tier": first.pk, "pool": key, "value": "1.5"})
+    assert first.pool_values.get().value == 2
+    client.post(url, {"tier": first.pk, "pool": key, "value": ""})
+    assert not first.pool_values.exists()
+    other = af.organiser(factories.ContestFactory(phase="judging"))
+    client.force_login(other)
+    assert client.post(url, {"tier": first.pk, "pool": key, "value": "3"}).status_code == 403
+    assert not first.pool_values.exists()
