@@ -117,13 +117,17 @@ def awards_preview_page(request, slug: str):
         context["error"] = error.message
         return render(request, "awards/preview.html", context)
     works, institutions = preview_subjects(preview)
+    pool_names = {pool.key: pool.name for pool in preview.pools}
     tiers = list(scheme.tiers.all())
     context |= {
         "preview": preview,
         "tiers": tiers,
         "prizes": list(scheme.top_prizes.all()),
         "pool_rows": [(p, [p.counts.get(t.pk, 0) for t in tiers]) for p in preview.pools],
-        "ties": [(t, works.get(t.work), institutions.get(t.institution)) for t in preview.ties],
+        "ties": [
+            (t, works.get(t.work), institutions.get(t.institution), pool_names.get(t.pool_key, ""))
+            for t in preview.ties
+        ],
         "top_lines": [
             (line, works.get(line.work)) for line in preview.lines if line.kind == "top_prize"
         ],

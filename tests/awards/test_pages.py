@@ -134,6 +134,7 @@ def test_preview_tie_confirm_list_override_unconfirm(client, setup):
     page = preview.content.decode()
     assert "table-warning" in page and works[1].anonymous_code in page
     assert len(preview.context["preview"].undecided) == 2
+    assert {row[3] for row in preview.context["ties"]} == {"A"}
     # Confirming is refused while ties wait.
     client.post(reverse("awards_confirm", args=[slug]))
     assert not Award.objects.exists()
