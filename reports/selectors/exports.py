@@ -8,7 +8,7 @@ from contest.errors import DomainError, NotFound, PermissionDeniedError, Validat
 from contest.models import Category, Contest, User
 from contest.selectors import access_contest
 from judging.models import Round
-from reports.exporters.base import Exporter, Filters, exporter_class
+from reports.exporters.base import Exporter, Filters, exporter_class, exporters
 from reports.exporters.writers import FORMATS
 from reports.models import GeneratedFile
 
@@ -97,9 +97,13 @@ def downloadable_file(user: User, pk: int) -> GeneratedFile:
 
 
 def files_of(user: User, contest: Contest) -> QuerySet[GeneratedFile]:
-    """The user's files of the contest that have not expired, newest first."""
+    """The user's export files of the contest that have not expired, newest first (other
+    producers' files, such as certificate batches, are listed by their own pages)."""
     return GeneratedFile.objects.filter(
-        contest=contest, created_by=user, expires_at__gt=timezone.now()
+        contest=contest,
+        created_by=user,
+        kind__in=[cls.key for cls in exporters()],
+        expires_at__gt=timezone.now(),
     ).order_by("-created_at", "-pk")
 
 

@@ -98,3 +98,45 @@ def test_create_enqueues_on_commit(contest, organiser, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         generated = _queued(contest, organiser, enqueue=queued.append)
     assert queued == [generated.pk]
+
+
+def test_the_task_writes_the_export_in_the_requesters_language(
+    contest, organiser, django_capture_on_commit_callbacks
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports.tasks import run_export
+
+    generated = _queued(contest, organiser, language="en")
+    GeneratedFile.objects.filter(pk=generated.pk).update(format="xlsx")
+    with translation.override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
+        run_export.enqueue(generated.pk)  # tests run tasks inline, once committed
+    generated.refresh_from_db()
+    assert (generated.state, generated.progress) == ("done", 100)
+    book = load_workbook(io.BytesIO(private_path(generated.file).read_bytes()))
+    assert book.worksheets[0]["A1"].value == "Anonymous code"
+
+
+def test_the_task_fails_clearly_when_the_creator_lost_the_right(
+    contest, organiser, django_capture_on_commit_callbacks
+):
+    from reports.tasks import run_export
+
+    generated = _queued(contest, organiser, language="en")
+    contest.roles.filter(user=organiser).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_export.enqueue(generated.pk)
+    generated.refresh_from_db()
+    assert generated.state == "failed"
+    assert generated.error == "You do not have permission to do this."
+
+
+def test_the_periodic_clean_up_removes_expired_files(contest, organiser):
+    from reports.tasks import remove_expired_files
+
+    generated = _queued(contest, organiser)
+    GeneratedFile.objects.filter(pk=generated.pk).update(expires_at=timezone.now())
+    remove_expired_files.call_local()
+    assert not GeneratedFile.objects.filter(pk=generated.pk).exists()

@@ -45,8 +45,10 @@ def _body(response) -> bytes:
 def test_organiser_sees_the_page_with_every_export(client, data, organiser):
     response = _login(client, organiser).get(reverse("reports", args=[data.round.contest.slug]))
     assert response.status_code == 200
-    for key in ("works", "assignments", "conflicts", "scores"):
+    for key in ("ranking", "awards", "judges", "scores", "assignments", "conflicts", "works"):
         assert f'data-export="{key}"'.encode() in response.content
+    assert b'name="awards-round"' not in response.content  # the awards list takes no round
+    assert b'name="judges-category"' not in response.content
     assert b"Reports and exports" in response.content
 
 
@@ -142,6 +144,14 @@ def _file(data, user, **fields):
     generated_file_produce(generated_file_id=generated.pk, write=lambda out, p: out.write(b"a"))
     GeneratedFile.objects.filter(pk=generated.pk).update(**fields)
     return generated
+
+
+def test_the_page_lists_only_export_files(client, data, organiser):
+    generated_file_create(
+        contest=data.round.contest, kind="certificates", format="zip", created_by=organiser
+    )
+    response = _login(client, organiser).get(reverse("reports", args=[data.round.contest.slug]))
+    assert b"data-generated-file" not in response.content
 
 
 def test_another_users_file_is_not_found(client, data, organiser):
