@@ -39,7 +39,16 @@ class SchemeForm(StyledFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class TierRowForm(StyledFormMixin, forms.Form):
+class RowLabelsMixin:
+    """Rows of a table show their labels in the header: each input names itself for readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label or ""))
+
+
+class TierRowForm(RowLabelsMixin, StyledFormMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=capfirst(_("name")), max_length=40)
     value = forms.DecimalField(label=capfirst(_("value")), max_digits=12, decimal_places=4)
@@ -51,7 +60,7 @@ class TierRowForm(StyledFormMixin, forms.Form):
     )
 
 
-class TopPrizeRowForm(StyledFormMixin, forms.Form):
+class TopPrizeRowForm(RowLabelsMixin, StyledFormMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=capfirst(_("name")), max_length=40)
     count = forms.IntegerField(label=capfirst(_("works")), max_value=100000)
@@ -63,8 +72,21 @@ class TopPrizeRowForm(StyledFormMixin, forms.Form):
     )
 
 
-TierFormSet = forms.formset_factory(TierRowForm, extra=2, can_delete=True, max_num=30)
-TopPrizeFormSet = forms.formset_factory(TopPrizeRowForm, extra=1, can_delete=True, max_num=10)
+class RowsFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs.update(
+                {"class": "form-check-input", "aria-label": str(_("Delete"))}
+            )
+
+
+TierFormSet = forms.formset_factory(
+    TierRowForm, formset=RowsFormSet, extra=2, can_delete=True, max_num=30
+)
+TopPrizeFormSet = forms.formset_factory(
+    TopPrizeRowForm, formset=RowsFormSet, extra=1, can_delete=True, max_num=10
+)
 
 
 def rows_of(formset) -> list[dict]:
