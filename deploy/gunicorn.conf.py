@@ -37,7 +37,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # Worker heartbeat files on a memory file system: a busy disk never makes gunicorn think a
 # worker hangs.
-worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/dev/shm")
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/dev/shm")  # noqa: S108 (tmpfs)
+
+# The control socket of `gunicornc` (worker status, graceful reload): the systemd unit puts it
+# in /run/microvideo; without a path there is none (the service user has no writable home).
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 
 # Logs to stdout/stderr: systemd's journal keeps them (journalctl -u microvideo-web).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None

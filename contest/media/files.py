@@ -59,6 +59,8 @@ def atomic_destination(dst: str | os.PathLike) -> Iterator[Path]:
     try:
         yield tmp
         _fsync(tmp)
+        # mkstemp made it 0600: the group (nginx's, which sends private files) may read it too.
+        tmp.chmod(0o640)
         os.replace(tmp, dst)
     finally:
         tmp.unlink(missing_ok=True)

@@ -108,3 +108,16 @@ def test_production_shares_cache_and_sessions_through_redis_in_another_database(
         code, REDIS_URL="redis://10.0.0.3:6379/0", CACHE_URL="redis://10.0.0.4:6379/5"
     )
     assert "'redis://10.0.0.4:6379/5'" in chosen
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd is not installed")
+def test_systemd_accepts_the_units_with_this_checkout_s_paths(tmp_path):
+    for unit in ("microvideo-web.service", "microvideo-worker@.service"):
+        text = (DEPLOY / "systemd" / unit).read_text()
+        (tmp_path / unit).write_text(text.replace("/srv/microvideo/app", str(ROOT)))
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no",
+         tmp_path / "microvideo-web.service", tmp_path / "microvideo-worker@video.service"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0 and result.stderr == "", result.stderr
