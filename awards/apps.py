@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AwardsConfig(AppConfig):
     name = "awards"
-    verbose_name = _("Awards and publication")
+    verbose_name = _("Awards")
 
     def ready(self):
         from awards.selectors.schemes import snapshot_awarded
