@@ -31,7 +31,12 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from judging.scoring import METHODS, all_methods, allocate_tiers, competition_rank, recommend
-from judging.scoring.boundary import tier_cutoffs, uncertain_works, work_standard_errors
+from judging.scoring.boundary import (
+    adjusted_totals,
+    tier_cutoffs,
+    uncertain_works,
+    work_standard_errors,
+)
 
 TIERS = (("first", 10.0), ("second", 20.0), ("third", 30.0))
 TOP = 0.10
@@ -93,7 +98,8 @@ def near_cutoff(df: pd.DataFrame, margin: float) -> pd.Index:
     ranked = competition_rank(scores.rename("score").to_frame())
     allocated = allocate_tiers(ranked, percents=TIERS)
     cutoffs = tier_cutoffs(allocated, [name for name, _ in TIERS])
-    return uncertain_works(scores, work_standard_errors(df)["se"], cutoffs, margin).index
+    se = work_standard_errors(adjusted_totals(df, chosen, MIN_SHEETS))["se"]
+    return uncertain_works(scores, se, cutoffs, margin).index
 
 
 def add_judges(rng, df, works, quality, judge, judges: int, extra: int) -> pd.DataFrame:

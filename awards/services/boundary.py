@@ -5,9 +5,9 @@ For each pool the round's current scores (results' `round_scores`, the chosen me
 allocated to the tiers of the contest's award scheme (or tiers the organiser enters: `TierSpec`),
 the score line under each tier is the midpoint between the lowest score inside and the highest
 below, and a work is uncertain when its score lies within margin × its standard error of a line
-(judging.scoring.boundary: the SE of the work's counted totals, its spread pooled with the round's
-within-work spread). Top prizes are not considered: they go to a handful of works far above the
-lines.
+(judging.scoring.boundary: the SE of the work's counted totals after the judge effects the chosen
+method removes, its spread pooled with the round's within-work spread). Top prizes are not
+considered: they go to a handful of works far above the lines.
 
 Applying asks for `count` more judges on the chosen works through the incremental assignment
 (judging.services.assignment.extra_judges_add); the round must be open, so a closed round is
@@ -29,7 +29,12 @@ from contest.errors import Conflict, ValidationFailed
 from contest.models import User, Work
 from judging.models import Round
 from judging.scoring import allocate_tiers, competition_rank
-from judging.scoring.boundary import tier_cutoffs, uncertain_works, work_standard_errors
+from judging.scoring.boundary import (
+    adjusted_totals,
+    tier_cutoffs,
+    uncertain_works,
+    work_standard_errors,
+)
 from judging.services.assignment import ApplyResult, PlanPreview, extra_judges_add
 from judging.services.assignment import extra_judges_preview as engine_preview
 from results.services.aggregation import load_inputs, scores_from
@@ -182,7 +187,9 @@ def boundary_review(
         )
     inputs = load_inputs(round_)
     scores = scores_from(inputs).dropna(subset=["score"])
-    se = work_standard_errors(inputs.counted)["se"]
+    method = scores.attrs.get("method", "mean")
+    adjusted = adjusted_totals(inputs.counted, method, round_.calibration_min_sheets)
+    se = work_standard_errors(adjusted)["se"]
     pools, found = [], []
     for key, group in scores.groupby("pool_key", sort=False):
         lines, near = _pool(key, group, spec, se, float(margin))
@@ -192,7 +199,7 @@ def boundary_review(
     sheets = scores["sheets"]
     return BoundaryReview(
         round=round_,
-        method=scores.attrs.get("method", ""),
+        method=method,
         margin=margin,
         spec=spec,
         pools=[

@@ -1,7 +1,9 @@
 """Boundary re-review (DESIGN.md §6): the works whose score is uncertain near an award cut-off.
 Pure pandas/numpy, shared by the awards app and benchmarks/ranking_accuracy.py.
 
-A work's uncertainty is the standard error of the mean of its counted totals. A work's own
+A work's uncertainty is the standard error of the mean of its counted totals, taken after the
+judge effects the chosen method removes (`adjusted_totals`: a calibrated method's score is not
+uncertain by the judges' differing levels it has already corrected). A work's own
 standard deviation from two or three sheets is itself very uncertain (three judges who happen to
 agree would give 0), so it is pooled with the round's within-work standard deviation, weighted
 by degrees of freedom: the work's sheets count n − 1, the round's counts ``prior_df``. A work with
@@ -15,10 +17,24 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .aggregate import clean
+from .aggregate import calibrate_totals, clean, judge_bias_model
 
 PRIOR_DF = 2.0
 DEFAULT_MARGIN = 1.0
+
+
+def adjusted_totals(df: pd.DataFrame, method: str, min_sheets: int = 5) -> pd.DataFrame:
+    """The cleaned sheets with each total as the method sees it: the z-score calibrated total for
+    ``zscore_calibrated``, total − the judge's bias for ``judge_bias_model``, the raw total for
+    the plain methods (mean, trimmed mean, median)."""
+    if method == "zscore_calibrated":
+        d = calibrate_totals(df, min_sheets=min_sheets)
+        return d.assign(total=d["calibrated"])[["work", "judge", "total"]]
+    d = clean(df)
+    if method == "judge_bias_model" and not d.empty:
+        bias = judge_bias_model(d)[1]
+        d["total"] = d["total"] - d["judge"].map(bias).fillna(0.0)
+    return d
 
 
 def pooled_within_sd(df: pd.DataFrame) -> float:

@@ -9,6 +9,7 @@ import pytest
 
 from judging.scoring import allocate_tiers, competition_rank
 from judging.scoring.boundary import (
+    adjusted_totals,
     pooled_within_sd,
     tier_cutoffs,
     uncertain_works,
@@ -89,3 +90,16 @@ def test_uncertain_works_bad_inputs():
     empty_lines = pd.DataFrame(columns=["tier", "cutoff"])
     assert uncertain_works(pd.Series({1: 80.0}), pd.Series({1: 1.0}), empty_lines).empty
     assert uncertain_works(pd.Series({1: np.nan}), pd.Series({1: 1.0}), lines).empty
+
+
+def test_adjusted_totals_remove_what_the_method_corrects():
+    # judge 2 is 10 points more lenient on the same works: raw spread, none once adjusted
+    rows = [(w, 1, 50 + 5 * w) for w in range(6)] + [(w, 2, 60 + 5 * w) for w in range(6)]
+    df = long(rows)
+    raw = work_standard_errors(adjusted_totals(df, "mean"))
+    assert (raw["sd"] > 7).all()
+    for method in ("judge_bias_model", "zscore_calibrated"):
+        adjusted = adjusted_totals(df, method, min_sheets=5)
+        assert list(adjusted.columns) == ["work", "judge", "total"]
+        np.testing.assert_allclose(work_standard_errors(adjusted)["se"], 0.0, atol=1e-9)
+    assert adjusted_totals(long([]), "judge_bias_model").empty
