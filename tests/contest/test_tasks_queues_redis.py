@@ -201,6 +201,25 @@ def test_a_consumer_killed_mid_job_leaves_it_to_another_that_finishes_it_once(tm
     assert blind.exists() and leftovers == []
 
 
+def test_a_video_job_over_the_time_limit_is_stopped_and_the_upload_refused(tmp_path, queue_name):
+    slow = _video(
+        tmp_path, container="webm", vcodec="libvpx-vp9", acodec="libopus", seconds=16,
+        width=960, height=540,
+    )  # fmt: skip
+    env = {**_env(tmp_path, SHARED_REDIS, queue_name), "VIDEO_TIME_LIMIT": "1"}
+    _enqueue(env, videos=[slow])
+    consumer = Consumer(env, "video", tmp_path / "video.log")
+    try:
+        _wait(lambda: _states([slow]) == {ProcessingState.FAILED})
+        time.sleep(1)
+    finally:
+        consumer.kill(signal.SIGTERM)
+    slow.refresh_from_db()
+    assert (slow.error_code, slow.attempts) == ("processing_timeout", 1)  # not retried
+    assert not private_path(slow.blind_file).exists()
+    assert "timed out" in (tmp_path / "video.log").read_text()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
