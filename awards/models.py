@@ -86,6 +86,8 @@ class AwardScheme(models.Model):
     )
     # Set while the results are published (publication calls awards.services.lock).
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    # When the public notice closes: from then on the awards are final and nothing changes.
+    final_at = models.DateTimeField(_("final at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -195,6 +195,10 @@ def award_override(
     """Change a confirmed award's tier (or top prize), or remove it (returns None)."""
     reason = _reason(reason)
     scheme = _locked_scheme(award.scheme)
+    if scheme.final_at is not None and scheme.final_at <= timezone.now():
+        raise Conflict(
+            _("The public notice has closed: the results are final."), code="results_final"
+        )
     award = Award.objects.select_for_update().get(pk=award.pk, scheme=scheme)
     names = _names(scheme)
     prize = award.tier_id if award.kind == Kind.TIER else award.top_prize_id
@@ -223,11 +227,16 @@ def award_override(
 
 
 @transaction.atomic
-def awards_lock(*, contest: Contest, actor: User | None) -> AwardScheme:
-    """Publication locks the confirmed awards while results are public (Conflict otherwise)."""
+def awards_lock(*, contest: Contest, actor: User | None, final_at=None) -> AwardScheme:
+    """Publication locks the confirmed awards while results are public (Conflict otherwise).
+    From `final_at` (the notice's end) no override is possible either: the results are final.
+    Calling it again moves `final_at` (a notice extended)."""
     scheme = AwardScheme.objects.select_for_update().filter(contest=contest).first()
     if scheme is None or scheme.confirmed_at is None:
         raise Conflict(_("Confirm the awards before publishing."), code="awards_not_confirmed")
+    if scheme.final_at != final_at:
+        scheme.final_at = final_at
+        scheme.save(update_fields=["final_at", "updated_at"])
     if scheme.locked_at is None:
         scheme.locked_at = timezone.now()
         scheme.save(update_fields=["locked_at", "updated_at"])
@@ -240,6 +249,6 @@ def awards_unlock(*, contest: Contest, actor: User | None) -> None:
     """Publication took its notice back: the awards may be unconfirmed again."""
     scheme = AwardScheme.objects.select_for_update().filter(contest=contest).first()
     if scheme is not None and scheme.locked_at is not None:
-        scheme.locked_at = None
-        scheme.save(update_fields=["locked_at", "updated_at"])
+        scheme.locked_at, scheme.final_at = None, None
+        scheme.save(update_fields=["locked_at", "final_at", "updated_at"])
         AwardEvent.objects.create(scheme=scheme, action=AwardEvent.Action.UNLOCK, actor=actor)

@@ -79,6 +79,7 @@ def notice_save(*, contest: Contest, actor: User, fields: dict) -> Notice:
     _check_times(notice.starts_at, notice.ends_at)
     notice.save()
     if notice.published_at:
+        awards_lock(contest=contest, actor=actor, final_at=notice.ends_at)
         _mirror_on_contest(notice)
     return notice
 
@@ -97,7 +98,7 @@ def notice_publish(*, contest: Contest, actor: User) -> Notice:
             fields={"ends_at": [_("The notice would end before it is published.")]}
         )
     # Awards refuse unconfirmed schemes here, and refuse to unconfirm while locked.
-    awards_lock(contest=contest, actor=actor)
+    awards_lock(contest=contest, actor=actor, final_at=notice.ends_at)
     notice.published_at = now
     notice.published_by = actor
     notice.save(update_fields=["published_at", "published_by", "updated_at"])

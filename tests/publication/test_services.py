@@ -314,3 +314,31 @@ def test_answer_mails_the_entrant_in_their_language(
     assert made.works[0].title in mail.subject and "answered" in mail.subject
     assert "Dismissed" in mail.body and f"/appeals/{appeal.pk}/" in mail.body
     assert made.organiser.real_name not in mail.body
+
+
+@pytest.mark.django_db
+def test_awards_change_during_the_notice_and_are_final_after_it(made):
+    """An upheld appeal may change a tier while the notice runs; once it closes, nothing does."""
+    from awards.models import Award
+    from awards.services.decisions import award_override
+
+    notice = _publish(made, start=-1, end=6)
+    scheme = AwardScheme.objects.get(pk=made.scheme.pk)
+    assert scheme.final_at == notice.ends_at
+    award = Award.objects.filter(scheme=scheme, kind=Award.Kind.TIER).first()
+    assert award_override(award=award, actor=made.organiser, reason="申诉成立", remove=True) is None
+
+    notice_save(
+        contest=made.contest, actor=made.organiser, fields={"ends_at": notice.ends_at + DAY}
+    )
+    assert AwardScheme.objects.get(pk=scheme.pk).final_at == notice.ends_at + DAY
+
+    Notice.objects.filter(pk=notice.pk).update(ends_at=timezone.now() - dt.timedelta(minutes=1))
+    AwardScheme.objects.filter(pk=scheme.pk).update(
+        final_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    other = Award.objects.filter(scheme=scheme, kind=Award.Kind.TIER).first()
+    with override("en"), pytest.raises(Conflict) as refused:
+        award_override(award=other, actor=made.organiser, reason="太晚", remove=True)
+    assert refused.value.code == "results_final"
+    assert Award.objects.filter(pk=other.pk).exists()
