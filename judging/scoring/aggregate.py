@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
-from scipy.sparse.linalg import lsqr
+from scipy.sparse.linalg import LinearOperator, cg, spsolve
 
 COLUMNS = ("work", "judge", "total")
 METHODS = ("mean", "trimmed_mean", "median", "zscore_calibrated", "judge_bias_model")
@@ -95,7 +95,7 @@ def calibrate_totals(df: pd.DataFrame, min_sheets: int = 5) -> pd.DataFrame:
     by_judge = d.groupby("judge")["total"]
     j_count = by_judge.transform("count")
     j_mean = by_judge.transform("mean")
-    j_std = by_judge.transform(lambda s: s.std(ddof=1))
+    j_std = by_judge.transform("std")  # sample std (ddof=1), vectorised
     ok = (j_count >= max(min_sheets, 2)) & (j_std > 1e-12)
     d.loc[ok, "calibrated"] = (d.loc[ok, "total"] - j_mean[ok]) / j_std[ok] * grand_std + grand_mean
     d.loc[ok, "raw_kept"] = False
@@ -127,29 +127,64 @@ def is_connected(df: pd.DataFrame) -> bool:
 
 
 def _least_squares(wi: np.ndarray, ji: np.ndarray, nw: int, nj: int, y: np.ndarray) -> np.ndarray:
-    """Minimum-norm least squares for the judge-bias design (see `judge_bias_model`).
-
-    Small designs are solved densely; large ones (a round of 100,000 works would need a dense
-    matrix of 500,000 × 100,000) with sparse LSQR, which from a zero start also converges to the
-    minimum-norm solution.
-    """
+    """Least squares for the judge-bias design (see `judge_bias_model`): qualities, then the
+    free biases. Small designs are solved densely (minimum-norm); large ones through the
+    judges' reduced normal equations (`_reduced_biases`): a round of 100,000 works would
+    need a dense matrix of 500,000 × 100,000."""
     rows = np.arange(len(y))
     ncols = nw + nj - 1
+    if len(y) * ncols > DENSE_LIMIT:
+        quality, bias = _reduced_biases(wi, ji, nw, nj, y)
+        return np.concatenate([quality, bias[:-1]])
     last = ji == nj - 1
-    r = [rows, rows[~last]]
-    c = [wi, nw + ji[~last]]
-    v = [np.ones(len(y)), np.ones(int((~last).sum()))]
-    if nj > 1 and last.any():
-        lr = np.repeat(rows[last], nj - 1)
-        r.append(lr)
-        c.append(np.tile(np.arange(nw, ncols), int(last.sum())))
-        v.append(-np.ones(len(lr)))
-    x = sparse.csr_matrix(
-        (np.concatenate(v), (np.concatenate(r), np.concatenate(c))), shape=(len(y), ncols)
+    x = np.zeros((len(y), ncols))
+    x[rows, wi] = 1.0
+    if nj > 1:
+        x[rows[~last], nw + ji[~last]] = 1.0
+        x[np.ix_(rows[last], np.arange(nw, ncols))] = -1.0
+    return np.linalg.lstsq(x, y, rcond=None)[0]
+
+
+def _reduced_biases(
+    wi: np.ndarray, ji: np.ndarray, nw: int, nj: int, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Eliminate the qualities (quality_w = mean_w(total − bias)) and solve the judges'
+    Laplacian-like system S·bias = r with Σ bias = 0 in each connected group of judges: by
+    Jacobi-preconditioned conjugate gradients, else (slowly converging designs) by a sparse
+    direct solve with one judge per group pinned. For a connected design this is the same
+    unique solution as the dense path; for a disconnected one each group's biases sum to 0."""
+    incidence = sparse.csr_matrix((np.ones(len(y)), (wi, ji)), shape=(nw, nj))
+    n_w = np.bincount(wi, minlength=nw).astype(float)
+    n_j = np.bincount(ji, minlength=nj).astype(float)
+    y_bar = np.bincount(wi, weights=y, minlength=nw) / n_w
+    rhs = np.bincount(ji, weights=y, minlength=nj) - incidence.T @ y_bar
+    system = (sparse.diags(n_j) - incidence.T @ sparse.diags(1 / n_w) @ incidence).tocsr()
+    groups, label = connected_components(system, directed=False)
+    sizes = np.bincount(label, minlength=groups).astype(float)
+
+    def centred(v: np.ndarray) -> np.ndarray:
+        return v - (np.bincount(label, weights=v, minlength=groups) / sizes)[label]
+
+    operator = LinearOperator(
+        (nj, nj),
+        matvec=lambda v: system @ v + (v - centred(v)),  # S + each group's mean: SPD
+        dtype=float,
     )
-    if len(y) * ncols <= DENSE_LIMIT:
-        return np.linalg.lstsq(x.toarray(), y, rcond=None)[0]
-    return lsqr(x, y, atol=1e-12, btol=1e-12, iter_lim=20 * ncols)[0]
+    bias, info = cg(
+        operator,
+        rhs,
+        rtol=1e-12,
+        atol=0.0,
+        maxiter=300,
+        M=sparse.diags(1 / (system.diagonal() + 1 / sizes[label])),
+    )
+    if info != 0:
+        keep = np.ones(nj, dtype=bool)
+        keep[np.unique(label, return_index=True)[1]] = False
+        bias = np.zeros(nj)
+        bias[keep] = spsolve(system[keep][:, keep].tocsc(), rhs[keep])
+    bias = centred(bias)
+    return y_bar - (incidence @ bias) / n_w, bias
 
 
 def judge_bias_model(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -158,7 +193,9 @@ def judge_bias_model(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     The constraint is built in by writing the last judge's bias as minus the sum of the others, so
     the design has one column per work and one per judge but the last; ``numpy.linalg.lstsq``
     solves it (minimum-norm solution if the sheets' graph is disconnected — then qualities in
-    different components are not comparable, see `is_connected`). With one judge the bias is 0
+    different components are not comparable, see `is_connected`). Designs of more than
+    ``DENSE_LIMIT`` cells go through the judges' reduced equations instead (same solution when
+    connected; when not, each connected group's biases sum to 0). With one judge the bias is 0
     and the quality is the mean.
 
     Returns ``(quality, bias)``: quality indexed by work, bias indexed by judge.

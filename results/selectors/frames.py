@@ -5,6 +5,8 @@ a plain cursor: no model instances, no per-value Decimal conversion (values are 
 SQL), straight into numpy columns.
 """
 
+import itertools
+
 import numpy as np
 import pandas as pd
 from django.db import connection
@@ -14,65 +16,91 @@ from django.db.models.functions import Cast
 from judging.models import Assignment, DivergenceCase, Round, Score, ScoreSheet
 from judging.scoring import apply_final_rule
 
+CHUNK = 100_000
 SUBMITTED = {
     "state": ScoreSheet.State.SUBMITTED,
     "assignment__state": Assignment.State.SUBMITTED,
 }
 
 
-def read_frame(queryset: QuerySet, columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
-    """Rows of a ``values_list`` queryset, read with a raw cursor, as a typed DataFrame.
+def _chunk_array(rows: list[tuple], width: int) -> np.ndarray:
+    """Rows of numbers as a float matrix. NULL becomes NaN."""
+    try:
+        # One pass in C over all cells; ids are exact in float64 (below 2**53).
+        flat = np.fromiter(
+            itertools.chain.from_iterable(rows), dtype=float, count=len(rows) * width
+        )
+        return flat.reshape(len(rows), width)
+    except TypeError:  # a NULL somewhere: numpy turns None into NaN when given the lists
+        return np.array(rows, dtype=float).reshape(len(rows), width)
 
-    NULL floats become NaN; integer columns must not hold NULL.
-    """
+
+def read_frame(queryset: QuerySet, columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
+    """Rows of a ``values_list`` queryset of numbers, read with a raw cursor in chunks (flat
+    memory: no list of millions of tuples), as a typed DataFrame. NULL floats become NaN;
+    integer columns must not hold NULL."""
     sql, params = queryset.query.sql_with_params()
+    parts = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in columns})
-    arrays = list(zip(*rows, strict=True))
-    data = {}
-    for name, values in zip(columns, arrays, strict=True):
-        kind = dtypes[name]
-        data[name] = (
-            np.array(values, dtype=float) if kind == "float" else np.array(values, dtype=kind)
-        )
-    return pd.DataFrame(data)
+        while rows := cursor.fetchmany(CHUNK):
+            parts.append(_chunk_array(rows, len(columns)))
+    matrix = np.concatenate(parts) if parts else np.empty((0, len(columns)))
+    return pd.DataFrame(
+        {
+            name: matrix[:, i].astype(float if dtypes[name] == "float" else dtypes[name])
+            for i, name in enumerate(columns)
+        }
+    )
+
+
+def submitted_sheets(round_: Round) -> pd.DataFrame:
+    """One row per submitted sheet of the round: sheet (id), work, judge (user id), total
+    (float, NaN if the sheet has none)."""
+    rows = (
+        ScoreSheet.objects.filter(assignment__round=round_, **SUBMITTED)
+        .annotate(total_f=Cast("total", FloatField()))
+        .values_list("pk", "assignment__work_id", "assignment__judge_id", "total_f")
+        .order_by()
+    )
+    columns = {"sheet": "int64", "work": "int64", "judge": "int64", "total": "float"}
+    return read_frame(rows, list(columns), columns)
 
 
 def submitted_totals(round_: Round) -> pd.DataFrame:
     """One row per submitted sheet of the round: work, judge (user id), total (float, NaN if
     the sheet has none)."""
-    rows = (
-        ScoreSheet.objects.filter(assignment__round=round_, **SUBMITTED)
-        .annotate(total_f=Cast("total", FloatField()))
-        .values_list("assignment__work_id", "assignment__judge_id", "total_f")
-        .order_by()
-    )
-    frame = read_frame(
-        rows, ["work", "judge", "total"], {"work": "int64", "judge": "int64", "total": "float"}
-    )
-    frame["total"] = pd.to_numeric(frame["total"], errors="coerce").astype(float)
-    return frame
+    return submitted_sheets(round_)[["work", "judge", "total"]]
 
 
-def submitted_scores(round_: Round) -> pd.DataFrame:
+def submitted_scores(round_: Round, sheets: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per criterion score of the round's submitted sheets: work, judge, criterion,
-    value (float, unweighted; NaN when not scored)."""
+    value (float, unweighted; NaN when not scored). ``sheets``: the round's
+    `submitted_sheets`, when already read (each score row then carries only its sheet id)."""
+    if sheets is None:
+        sheets = submitted_sheets(round_)
     rows = (
         Score.objects.filter(sheet__assignment__round=round_, sheet__state=SUBMITTED["state"])
         .filter(sheet__assignment__state=SUBMITTED["assignment__state"])
         .annotate(value_f=Cast("value", FloatField()))
-        .values_list(
-            "sheet__assignment__work_id", "sheet__assignment__judge_id", "criterion_id", "value_f"
-        )
+        .values_list("sheet_id", "criterion_id", "value_f")
         .order_by()
     )
-    return read_frame(
-        rows,
-        ["work", "judge", "criterion", "value"],
-        {"work": "int64", "judge": "int64", "criterion": "int64", "value": "float"},
+    columns = {"sheet": "int64", "criterion": "int64", "value": "float"}
+    scores = read_frame(rows, list(columns), columns)
+    ids = sheets["sheet"].to_numpy()
+    order = np.argsort(ids, kind="stable")
+    wanted = scores["sheet"].to_numpy()
+    at = order[np.searchsorted(ids, wanted, sorter=order).clip(max=max(len(ids) - 1, 0))]
+    # A score of a sheet submitted between the two reads has no sheet row: leave it out.
+    known = ids[at] == wanted if len(ids) else np.zeros(len(wanted), dtype=bool)
+    return pd.DataFrame(
+        {
+            "work": sheets["work"].to_numpy()[at][known],
+            "judge": sheets["judge"].to_numpy()[at][known],
+            "criterion": scores["criterion"].to_numpy()[known],
+            "value": scores["value"].to_numpy()[known],
+        }
     )
 
 

@@ -8,6 +8,7 @@ snapshot's input hash is taken over exactly what was computed on.
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from django.db.models import QuerySet
 
@@ -20,7 +21,7 @@ from results.selectors.frames import (
     counted_from,
     read_frame,
     submitted_scores,
-    submitted_totals,
+    submitted_sheets,
 )
 from results.selectors.ranking import PoolRef, category_pools, ranking_settings
 
@@ -71,11 +72,12 @@ def load_inputs(round_: Round) -> RoundInputs:
             "pk", "name", "weight"
         )
     ]
+    sheets = submitted_sheets(round_)
     return RoundInputs(
         round=round_,
         works=works.sort_values("work").reset_index(drop=True),
-        totals=submitted_totals(round_),
-        scores=submitted_scores(round_),
+        totals=sheets[["work", "judge", "total"]],
+        scores=submitted_scores(round_, sheets),
         divergent=divergent,
         arbitrated=arbitrated,
         criteria=criteria,
@@ -99,14 +101,29 @@ def criterion_means(inputs: RoundInputs) -> pd.DataFrame:
         is_special = scores["work"].isin(list(special))
         kept = scores[is_special].merge(counted, on=["work", "judge"])
         scores = pd.concat([scores[~is_special], kept], ignore_index=True)
-    weights = pd.Series([w for _pk, _n, w in inputs.criteria], index=ids)
-    weighted = scores["value"] * scores["criterion"].map(weights)
-    frame = pd.DataFrame({"work": scores["work"], "criterion": scores["criterion"], "w": weighted})
-    frame = frame[frame["criterion"].isin(ids)]
-    means = frame.groupby(["work", "criterion"])["w"].mean().unstack("criterion")
-    means = means.reindex(columns=ids)
-    means.columns = columns
-    return means
+    return _means_by_bincount(inputs.works["work"].to_numpy(), scores, inputs.criteria, columns)
+
+
+def _means_by_bincount(works, scores: pd.DataFrame, criteria, columns: list[str]) -> pd.DataFrame:
+    """Per (work, criterion) means of value × weight in one bincount (no pandas groupby over
+    millions of rows). ``works`` sorted; scores of other works or criteria are ignored."""
+    ids = [pk for pk, _n, _w in criteria]
+    weights = np.array([w for _pk, _n, w in criteria], dtype=float)
+    crit = pd.Index(ids).get_indexer(scores["criterion"].to_numpy())
+    pos = np.searchsorted(works, scores["work"].to_numpy()).clip(max=max(len(works) - 1, 0))
+    values = scores["value"].to_numpy(dtype=float)
+    ok = (crit >= 0) & np.isfinite(values)
+    if len(works):
+        ok &= works[pos] == scores["work"].to_numpy()
+    key = pos[ok] * len(ids) + crit[ok]
+    size = len(works) * len(ids)
+    sums = np.bincount(key, weights=values[ok] * weights[crit[ok]], minlength=size)
+    counts = np.bincount(key, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    return pd.DataFrame(
+        means.reshape(len(works), len(ids)), index=pd.Index(works, name="work"), columns=columns
+    )
 
 
 def chosen_method(settings: RankingSettings, recommended: str) -> str:

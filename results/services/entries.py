@@ -1,10 +1,11 @@
 """A ranked round as snapshot-entry rows, JSON columns included, built column-wise.
 
-At 100,000 works a per-row ``json.dumps`` and per-work grouping in Python would cost more than
-reading the data; the JSON texts are instead assembled by vectorised string concatenation, with
-one join per work for the per-judge totals.
+At 100,000 works a per-row ``json.dumps`` and per-work pandas grouping would cost more than
+reading the data; numbers are formatted column-wise by numpy and each row's JSON text is one
+``str.format`` of a fixed template, with one join per work for the per-judge totals.
 """
 
+import numpy as np
 import pandas as pd
 
 from judging.scoring import METHODS
@@ -26,25 +27,22 @@ ENTRY_COLUMNS = [
 ]
 
 
-def _number(values: pd.Series) -> pd.Series:
+def _number(values: pd.Series) -> list[str]:
     """JSON numbers rounded to 4 places; null for NaN or infinite."""
-    v = pd.to_numeric(values, errors="coerce").astype(float).round(4)
-    text = v.astype(str)
-    return text.where(v.notna() & (v.abs() != float("inf")), "null")
+    v = np.round(pd.to_numeric(values, errors="coerce").to_numpy(dtype=float), 4)
+    return np.where(np.isfinite(v), v.astype(str), "null").tolist()
 
 
-def _boolean(values: pd.Series) -> pd.Series:
-    return values.astype(bool).map({True: "true", False: "false"})
+def _boolean(values: pd.Series) -> list[str]:
+    return np.where(values.to_numpy(dtype=bool), "true", "false").tolist()
 
 
-def _object(parts: list[tuple[str, pd.Series]], index: pd.Index) -> pd.Series:
-    """A JSON object per row from (key, JSON text column) pairs."""
+def _object(parts: list[tuple[str, list[str]]], count: int) -> list[str]:
+    """A JSON object text per row from (key, JSON texts) pairs."""
     if not parts:
-        return pd.Series("{}", index=index)
-    text = pd.Series("{", index=index)
-    for i, (key, column) in enumerate(parts):
-        text = text + ("," if i else "") + f'"{key}":' + column
-    return text + "}"
+        return ["{}"] * count
+    template = "{{" + ",".join(f'"{key}":{{}}' for key, _texts in parts) + "}}"
+    return [template.format(*row) for row in zip(*(t for _k, t in parts), strict=True)]
 
 
 def judge_sheets(inputs: RoundInputs) -> pd.DataFrame:
@@ -67,22 +65,33 @@ def judge_sheets(inputs: RoundInputs) -> pd.DataFrame:
     return sheets.sort_values(["work", "arbitrator", "judge"], kind="mergesort")
 
 
+def _join_runs(keys: np.ndarray, texts: list[str]) -> dict[int, str]:
+    """key → "[t1,t2,…]" for runs of equal keys (``keys`` sorted): one join per run, no
+    per-group pandas objects."""
+    if not len(keys):
+        return {}
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ends = np.r_[starts[1:], len(keys)]
+    return {
+        int(keys[a]): "[" + ",".join(texts[a:b]) + "]"
+        for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+    }
+
+
 def _judge_totals(inputs: RoundInputs, index: pd.Index) -> tuple[pd.Series, pd.Series]:
     """Per work: the JSON list of its sheets, and how many sheets were left out (not counted)."""
     sheets = judge_sheets(inputs)
-    text = (
-        '{"judge":'
-        + sheets["judge"].astype(str)
-        + ',"total":'
-        + _number(sheets["total"])
-        + ',"counted":'
-        + _boolean(sheets["counted"])
-        + ',"arbitrator":'
-        + _boolean(sheets["arbitrator"])
-        + "}"
+    text = _object(
+        [
+            ("judge", sheets["judge"].astype(str).tolist()),
+            ("total", _number(sheets["total"])),
+            ("counted", _boolean(sheets["counted"])),
+            ("arbitrator", _boolean(sheets["arbitrator"])),
+        ],
+        len(sheets),
     )
-    joined = text.groupby(sheets["work"]).agg(",".join)
-    lists = ("[" + joined + "]").reindex(index).fillna("[]")
+    lists = pd.Series(_join_runs(sheets["work"].to_numpy(), text)).reindex(index)
+    lists = lists.fillna("[]")
     dropped = (~sheets["counted"]).groupby(sheets["work"]).sum().reindex(index).fillna(0)
     return lists, dropped.astype("int64")
 
@@ -98,9 +107,9 @@ def entry_rows(ranked: pd.DataFrame, inputs: RoundInputs) -> pd.DataFrame:
             ("calibration_shift", _number(ranked["zscore_calibrated"] - ranked["mean"])),
             ("bias_shift", _number(ranked["judge_bias_model"] - ranked["mean"])),
             ("arbitrated", _boolean(arbitrated)),
-            ("dropped", dropped.astype(str)),
+            ("dropped", dropped.astype(str).tolist()),
         ],
-        index,
+        len(index),
     )
     rows = pd.DataFrame(index=index)
     rows["work"] = index.to_numpy()
@@ -111,10 +120,11 @@ def entry_rows(ranked: pd.DataFrame, inputs: RoundInputs) -> pd.DataFrame:
     score = ranked["score"].astype(float).round(4)
     rows["score"] = score.astype(object).where(score.notna(), None)
     rows["shares_rank"] = ranked["shares_rank"].astype(bool)
-    rows["method_scores"] = _object([(m, _number(ranked[m])) for m in METHODS], index)
+    rows["method_scores"] = _object([(m, _number(ranked[m])) for m in METHODS], len(index))
     rows["judge_totals"] = judge_lists
     rows["criterion_means"] = _object(
-        [(str(pk), _number(ranked[f"{CRITERION_PREFIX}{pk}"])) for pk in criteria], index
+        [(str(pk), _number(ranked[f"{CRITERION_PREFIX}{pk}"])) for pk in criteria],
+        len(index),
     )
     rows["adjustments"] = adjustments
     rows["sheet_count"] = ranked["sheets"].astype("int64")

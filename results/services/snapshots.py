@@ -30,7 +30,6 @@ from results.services.aggregation import (
 from results.services.entries import entry_rows
 
 OPEN_CASES = (DivergenceCase.State.THIRD_MARKING, DivergenceCase.State.ARBITRATION)
-BATCH = 5000
 
 
 def _cents(values: pd.Series) -> np.ndarray:
@@ -42,14 +41,38 @@ def _cents(values: pd.Series) -> np.ndarray:
     return out
 
 
+def _dense(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each value's position among the sorted distinct values (hashing, not sorting, the
+    column), and how many distinct values there are."""
+    codes, uniques = pd.factorize(values, sort=False)
+    rank = np.empty(len(uniques), dtype="int64")
+    rank[np.argsort(uniques, kind="stable")] = np.arange(len(uniques))
+    return rank[codes], len(uniques)
+
+
+def _canonical_order(columns: list[np.ndarray]) -> np.ndarray:
+    """The row order sorting by the columns in turn: one argsort of a combined key (cheaper
+    than a lexsort over millions of rows), lexsort if the key could overflow."""
+    key = np.zeros(len(columns[0]), dtype="int64")
+    span = 1
+    for column in columns:
+        dense, count = _dense(column)
+        span *= max(count, 1)
+        if span >= 2**62:
+            return np.lexsort(columns[::-1])  # lexsort's primary key is the last
+        key = key * count + dense
+    return np.argsort(key, kind="stable")
+
+
 def _feed(digest, label: str, frame: pd.DataFrame, keys: list[str], value: str) -> None:
     """Hash a frame's rows sorted by ``keys``: each key column as little-endian int64, then the
-    value column in hundredths, each block prefixed with its label and row count."""
-    ordered = frame.sort_values(keys, kind="mergesort")
-    digest.update(f"{label}:{len(ordered)};".encode())
-    for key in keys:
-        digest.update(ordered[key].to_numpy(dtype="<i8").tobytes())
-    digest.update(_cents(ordered[value]).tobytes())
+    value column in hundredths, the block prefixed with its label and row count."""
+    columns = [frame[key].to_numpy(dtype="<i8") for key in keys]
+    order = _canonical_order(columns) if len(frame) else np.zeros(0, dtype="int64")
+    digest.update(f"{label}:{len(frame)};".encode())
+    for column in columns:
+        digest.update(column[order].tobytes())
+    digest.update(_cents(frame[value])[order].tobytes())
 
 
 def input_hash(inputs: RoundInputs, method: str, params: dict) -> str:
@@ -146,18 +169,23 @@ def snapshot_freeze(*, round: Round, actor: User) -> ResultSnapshot:
 
 
 def _write_entries(snapshot: ResultSnapshot, rows: pd.DataFrame) -> None:
-    """Insert the entries with one parameterised statement per batch (no model instances)."""
+    """Insert the entries with multi-row parameterised INSERTs (no model instances), a few
+    thousand rows per statement (under the engines' parameter limits)."""
     meta = SnapshotEntry._meta
-    columns = [meta.get_field(name).column for name in rows.columns]
-    table = connection.ops.quote_name(meta.db_table)
-    names = ", ".join(connection.ops.quote_name(c) for c in ["snapshot_id", *columns])
-    marks = ", ".join(["%s"] * (len(columns) + 1))
-    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 — names from _meta
-    values = [rows[c].tolist() for c in rows.columns]
-    records = [(snapshot.pk, *row) for row in zip(*values, strict=True)]
+    quote = connection.ops.quote_name
+    fields = ["snapshot", *rows.columns]
+    names = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    mark = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    step = 30_000 // len(fields)
+    values = [[snapshot.pk] * len(rows), *(rows[c].tolist() for c in rows.columns)]
+    records = list(zip(*values, strict=True))
     with connection.cursor() as cursor:
-        for start in range(0, len(records), BATCH):
-            cursor.executemany(sql, records[start : start + BATCH])
+        for start in range(0, len(records), step):
+            chunk = records[start : start + step]
+            # Table and column names come from the model's _meta, values are parameters.
+            rows_sql = ", ".join([mark] * len(chunk))
+            sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES {rows_sql}"  # noqa: S608
+            cursor.execute(sql, [value for record in chunk for value in record])
 
 
 @transaction.atomic

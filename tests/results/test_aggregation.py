@@ -155,3 +155,25 @@ def test_judge_with_one_sheet_keeps_raw_totals():
     )
     frame = round_scores(round_)
     assert not frame["zscore_calibrated"].isna().any()
+
+
+@pytest.mark.parametrize("stride", [1, 7])
+def test_large_design_solver_matches_the_dense_one(monkeypatch, stride):
+    # The judge-bias model switches to the reduced equations past DENSE_LIMIT cells: force it
+    # on a connected design with judge leniencies and compare with the dense solution.
+    import numpy as np
+    import pandas as pd
+
+    from judging.scoring import aggregate
+
+    rng = np.random.default_rng(stride)
+    works = np.repeat(np.arange(300), 3)
+    judges = (np.repeat(rng.integers(0, 40, 300), 3) + np.tile([0, stride, 2 * stride], 300)) % 40
+    totals = rng.normal(70, 8, len(works)) + np.linspace(-5, 5, 40)[judges]
+    frame = pd.DataFrame({"work": works, "judge": judges, "total": totals})
+    dense_q, dense_b = aggregate.judge_bias_model(frame)
+    monkeypatch.setattr(aggregate, "DENSE_LIMIT", 0)
+    sparse_q, sparse_b = aggregate.judge_bias_model(frame)
+    assert np.allclose(dense_q, sparse_q, atol=1e-8)
+    assert np.allclose(dense_b, sparse_b, atol=1e-8)
+    assert abs(sparse_b.sum()) < 1e-9
