@@ -63,25 +63,49 @@ def icc(matrix: pd.DataFrame | np.ndarray) -> pd.Series:
     return pd.Series(values, index=list(ICC_FORMS), dtype=float)
 
 
+def _mix(values: np.ndarray, salt: int) -> np.ndarray:
+    """splitmix64 of the ids: a well-spread 64-bit code per judge (wrapping arithmetic)."""
+    x = values.astype(np.uint64) + np.uint64(salt)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
 def complete_block(df: pd.DataFrame) -> pd.DataFrame:
     """A complete works × judges matrix cut from the long data, for `icc`.
 
     Greedy: take the most common set of judges among the works (ties: the larger set, then the
-    block with more cells), keep every work whose judges include that set, and only those judges.
-    Sets of fewer than two judges are not considered. Empty DataFrame when nothing qualifies.
+    set of the lowest work id), keep every work whose judges include that set, and only
+    those judges. Sets of fewer than two judges are not considered. Empty DataFrame when nothing
+    qualifies. Vectorised: each work's set is named by the sums of two 64-bit codes of its
+    judges (a set signature; the works kept are then checked against the real set).
     """
     d = clean(df)
     if d.empty:
         return pd.DataFrame()
-    sets = d.groupby("work")["judge"].agg(lambda s: frozenset(int(j) for j in s))
-    counts = sets[sets.map(len) >= 2].value_counts()
-    if counts.empty:
+    judges = d["judge"].to_numpy()
+    sig = (
+        d.assign(a=_mix(judges, 1), b=_mix(judges, 2))
+        .groupby("work")
+        .agg(a=("a", "sum"), b=("b", "sum"), size=("judge", "size"))
+    )
+    sig = sig[sig["size"] >= 2]
+    if sig.empty:
         return pd.DataFrame()
-    best = max(counts.index, key=lambda s: (counts[s], len(s), sorted(s)))
-    works = [w for w, s in sets.items() if best <= s]
-    block = d[d["work"].isin(works) & d["judge"].isin(best)]
+    groups = (
+        sig.reset_index()
+        .groupby(["a", "b", "size"])
+        .agg(count=("work", "size"), first=("work", "min"))
+        .sort_values(["count", "size", "first"], ascending=[False, False, True])
+    )
+    first = groups["first"].iloc[0]
+    best = sorted(int(j) for j in d.loc[d["work"] == first, "judge"])
+    inside = d[d["judge"].isin(best)]
+    covered = inside.groupby("work")["judge"].size()
+    works = covered.index[covered == len(best)]
+    block = inside[inside["work"].isin(works)]
     wide = block.pivot(index="work", columns="judge", values="total").sort_index()
-    return wide.reindex(columns=sorted(best))
+    return wide.reindex(columns=best)
 
 
 def krippendorff_alpha_interval(df: pd.DataFrame) -> float:
@@ -104,17 +128,13 @@ def krippendorff_alpha_interval(df: pd.DataFrame) -> float:
     if d.empty:
         return float("nan")
 
-    def pair_sum(v: np.ndarray) -> float:
-        # Σ over ordered pairs i≠j of (v_i − v_j)² = 2(m·Σv² − (Σv)²)
-        return float(2.0 * (len(v) * (v**2).sum() - v.sum() ** 2))
-
+    # Σ over ordered pairs i≠j of (v_i − v_j)² = 2(m·Σv² − (Σv)²), per unit at once
+    v = d["total"].to_numpy(dtype=float)
+    g = d.assign(sq=v * v).groupby("work")
+    m, s1, s2 = g["total"].count(), g["total"].sum(), g["sq"].sum()
     n = len(d)
-    d_o = 0.0
-    for _, g in d.groupby("work")["total"]:
-        v = g.to_numpy(dtype=float)
-        d_o += pair_sum(v) / (len(v) - 1)
-    d_o /= n
-    d_e = pair_sum(d["total"].to_numpy(dtype=float)) / (n * (n - 1))
+    d_o = float((2.0 * (m * s2 - s1**2) / (m - 1)).sum()) / n
+    d_e = 2.0 * (n * float((v * v).sum()) - float(v.sum()) ** 2) / (n * (n - 1))
     if d_e <= 1e-12:
         return float("nan")
     return float(1.0 - d_o / d_e)
