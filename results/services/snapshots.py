@@ -14,11 +14,11 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from contest.errors import Conflict
+from contest.errors import Conflict, ValidationFailed
 from contest.models import User, Work
 from judging.models import DivergenceCase, Round
 from judging.scoring import METHODS
-from results.models import ResultSnapshot, SnapshotEntry
+from results.models import RankingSettings, ResultSnapshot, SnapshotEntry
 from results.selectors.ranking import snapshot_in_use
 from results.services.aggregation import (
     RoundInputs,
@@ -240,3 +240,36 @@ def snapshot_reproduce(*, snapshot: ResultSnapshot) -> dict:
         "differences": len(changed),
         "changed": [{"work": w, "code": codes.get(w, "")} for w in changed[:50]],
     }
+
+
+@transaction.atomic
+def ranking_settings_update(
+    *, round: Round, method: str, tiebreak_criteria, tiebreak_sheets: bool, actor: User
+) -> RankingSettings:
+    """Choose the round's method ("" follows the recommendation) and tie-breaks (criteria of
+    the round's rubric, in order; then the number of sheets). Fixed once frozen."""
+    round_ = Round.objects.select_for_update().get(pk=round.pk)
+    if round_.state == Round.State.FROZEN:
+        raise Conflict(
+            _("The results are frozen: unfreeze them to change how they are ranked."),
+            code="frozen",
+        )
+    errors: dict[str, list[str]] = {}
+    if method not in ("", *METHODS):
+        errors["method"] = [_("Choose a method.")]
+    known = set(round_.rubric.criteria.values_list("pk", flat=True))
+    chosen = [int(getattr(c, "pk", c)) for c in tiebreak_criteria]
+    if any(pk not in known for pk in chosen) or len(set(chosen)) != len(chosen):
+        errors["tiebreak_criteria"] = [_("Choose criteria of the round's rubric, once each.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    settings, _created = RankingSettings.objects.update_or_create(
+        round=round_,
+        defaults={
+            "method": method,
+            "tiebreak_criteria": chosen,
+            "tiebreak_sheets": bool(tiebreak_sheets),
+            "updated_by": actor,
+        },
+    )
+    return settings
