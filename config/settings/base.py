@@ -214,7 +214,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=False)
 if REDIS_URL:
     HUEY = {
-        "huey_class": "huey.RedisHuey",
+        # Task results expire, so that a long contest cannot fill Redis's memory with them.
+        "huey_class": "huey.RedisExpireHuey",
+        "expire_time": env.int("TASK_RESULT_TTL", default=7 * 24 * 3600),
         "name": env.str("HUEY_NAME", default="microvideo"),
         "url": REDIS_URL,
         "immediate": HUEY_IMMEDIATE,

@@ -163,6 +163,10 @@ def test_video_jobs_have_their_own_consumers_and_every_job_runs_once(tmp_path, q
     logs = b"".join((tmp_path / f"video-{i}.log").read_bytes() for i in (1, 2)).decode()
     assert logs.count(f"full judges' copy made for video {ready.pk}") == 1
     assert _mails(tmp_path) == 2
+    # Task results expire: a long contest cannot fill Redis with them.
+    client = redis.Redis.from_url(SHARED_REDIS)
+    results = list(client.scan_iter(f"huey.r.{queue_name}.djt.*"))
+    assert results and all(0 < client.ttl(key) <= 7 * 24 * 3600 for key in results)
 
 
 def test_a_consumer_killed_mid_job_leaves_it_to_another_that_finishes_it_once(tmp_path, queue_name):
