@@ -260,6 +260,7 @@ def test_jobs_waiting_while_redis_restarts_still_run_once(tmp_path, persistent):
     url = f"redis://127.0.0.1:{port}/0"
     server = _redis_server(folder, port, persistent=persistent)
     videos = [_video(tmp_path, seconds=2) for _ in range(2)]
+    later = _video(tmp_path, seconds=2)
     env = _env(tmp_path, url, "restart")
     consumers = []
     try:
@@ -277,6 +278,13 @@ def test_jobs_waiting_while_redis_restarts_still_run_once(tmp_path, persistent):
         _wait(lambda: _states(videos) == {ProcessingState.READY})
         if persistent:  # an e-mail lives only in the queue: it survives with the append-only file
             _wait(lambda: _mails(tmp_path) == 1, what="the e-mail")
+
+        # Redis restarts again under running consumers: they reconnect and take new jobs.
+        redis.Redis.from_url(url).shutdown(nosave=not persistent)
+        server.wait(timeout=30)
+        server = _redis_server(folder, port, persistent=persistent)
+        _enqueue(env, videos=[later])
+        _wait(lambda: _states([later]) == {ProcessingState.READY})
         time.sleep(1)
     finally:
         for consumer in consumers:
@@ -284,5 +292,7 @@ def test_jobs_waiting_while_redis_restarts_still_run_once(tmp_path, persistent):
         server.terminate()
         server.wait(timeout=30)
     assert list(
-        VideoAsset.objects.filter(pk__in=[v.pk for v in videos]).values_list("attempts", flat=True)
-    ) == [1, 1]
+        VideoAsset.objects.filter(pk__in=[v.pk for v in [*videos, later]]).values_list(
+            "attempts", flat=True
+        )
+    ) == [1, 1, 1]
