@@ -18,6 +18,7 @@ from awards.models import AwardScheme
 from awards.services import boundary as service
 from contest.errors import DomainError
 from judging.selectors.assignment import access_round
+from results.models import METHOD_LABELS
 
 SPLIT = re.compile(r"[\s,，、;；/]+")
 
@@ -116,7 +117,11 @@ def _context(round_, form: BoundaryForm) -> dict:
         return context
     chosen = form.cleaned_data["works"]
     selected = review.work_ids if chosen is None else sorted(set(chosen) & set(review.work_ids))
-    context.update(review=review, selected=set(selected), query=_query(form))
+    context.update(
+        review=review,
+        method_label=METHOD_LABELS.get(review.method, review.method),
+        selected=set(selected),
+    )
     if selected:
         plan = service.boundary_preview(
             round=round_, work_ids=selected, count=form.cleaned_data["count"]
