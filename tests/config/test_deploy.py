@@ -66,9 +66,14 @@ def test_nginx_accepts_the_site_with_this_machine_s_paths(tmp_path):
     site = site.replace("/srv/microvideo/", f"{tmp_path}/").replace("/var/", f"{tmp_path}/")
     (tmp_path / "site.conf").write_text(site)
     (tmp_path / "log" / "nginx").mkdir(parents=True)
+    # Every path nginx -t creates or opens lies in tmp_path: the machine's nginx is untouched.
+    temp = " ".join(
+        f"{kind}_temp_path {tmp_path}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     (tmp_path / "nginx.conf").write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-        f"http {{ include /etc/nginx/mime.types; include {tmp_path}/site.conf; }}\n"
+        f"http {{ {temp} include /etc/nginx/mime.types; include {tmp_path}/site.conf; }}\n"
     )
     result = subprocess.run(
         ["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
