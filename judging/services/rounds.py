@@ -38,8 +38,10 @@ ROUND_FIELD_ORDER = (
 ROUND_FIELDS = frozenset(ROUND_FIELD_ORDER)
 # Judges score against the rubric and within the categories once a round has opened.
 FIXED_ONCE_OPEN = frozenset({"rubric", "categories"})
-# A closed round keeps its settings: they explain its scores.
-CHANGEABLE_WHEN_CLOSED = frozenset({"name"})
+# A closed round keeps its settings: they explain its scores. Its closing time may move so
+# that it can reopen for boundary re-review; a frozen round keeps everything but its name.
+CHANGEABLE_WHEN_CLOSED = frozenset({"name", "closes_at"})
+CHANGEABLE_WHEN_FROZEN = frozenset({"name"})
 TRANSITIONS = {
     S.DRAFT: {S.ASSIGNING},
     S.ASSIGNING: {S.OPEN},
@@ -107,12 +109,17 @@ def round_create(*, contest: Contest, **fields) -> Round:
 @transaction.atomic
 def round_update(*, round: Round, **changes) -> Round:
     """Change some settings. Rubric and categories are fixed once the round has opened; a
-    closed round keeps everything but its name."""
+    closed round keeps everything but its name and closing time, a frozen one but its name."""
     round_ = Round.objects.select_for_update().get(pk=round.pk)
     fixed, message = set(), ""
-    if round_.state in (S.CLOSED, S.FROZEN):
+    if round_.state == S.FROZEN:
+        fixed = changes.keys() - CHANGEABLE_WHEN_FROZEN
+        message = _("This round's results are frozen: only its name can change.")
+    elif round_.state == S.CLOSED:
         fixed = changes.keys() - CHANGEABLE_WHEN_CLOSED
-        message = _("This round is closed: only its name can change.")
+        message = _(
+            "This round is closed: only its name and closing time (to reopen it) can change."
+        )
     elif round_.state == S.OPEN:
         fixed = changes.keys() & FIXED_ONCE_OPEN
         message = _("The round has opened: its rubric and categories can no longer change.")

@@ -292,5 +292,5 @@ def test_closed_round_can_be_renamed_on_the_form(as_organiser, the):
     assert response.status_code == 302, response.context["form"].errors
     assert Round.objects.get(pk=closed.pk).name == "初评（已结束）"
     response = as_organiser.post(url, {**data, "judges_per_work": "5"})
-    assert "only its name can change" in response.content.decode()
+    assert "only its name and closing time" in response.content.decode()
     assert Round.objects.get(pk=closed.pk).judges_per_work == 3

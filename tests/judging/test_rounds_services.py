@@ -124,12 +124,24 @@ def test_rubric_and_categories_are_fixed_once_open(contest):
 
 
 @pytest.mark.django_db
-def test_closed_round_keeps_all_but_its_name(contest):
+def test_closed_round_keeps_all_but_its_name_and_closing_time(contest):
     closed = round_(contest, state=S.CLOSED)
     services.round_update(round=closed, name="初评（已结束）")
+    later = closed.closes_at + dt.timedelta(days=2)
+    services.round_update(round=closed, closes_at=later)
+    assert Round.objects.get(pk=closed.pk).closes_at == later
     with pytest.raises(Conflict):
         services.round_update(round=closed, judges_per_work=5)
     assert Round.objects.get(pk=closed.pk).judges_per_work == 3
+
+
+@pytest.mark.django_db
+def test_frozen_round_keeps_all_but_its_name(contest):
+    frozen = round_(contest, state=S.FROZEN)
+    services.round_update(round=frozen, name="初评（已定）")
+    with pytest.raises(Conflict) as refused:
+        services.round_update(round=frozen, closes_at=frozen.closes_at + dt.timedelta(days=2))
+    assert "closes_at" in refused.value.fields
 
 
 # --- The state machine
