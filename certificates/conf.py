@@ -33,3 +33,5 @@ def proxy_count() -> int:
 MAX_BACKGROUND_BYTES = 5 * 1024 * 1024
 MAX_STAMP_BYTES = 1024 * 1024  # seal and signature
 MAX_IMAGE_PIXELS = 40_000_000
+MAX_BACKGROUND_SIDE = 3508  # pixels: A4 at 300 dpi
+MAX_STAMP_SIDE = 1000

@@ -93,26 +93,39 @@ def template_update(*, template: CertificateTemplate, **values) -> CertificateTe
     return template
 
 
-def _sniff(upload, limit: int) -> str:
-    """ ".png" or ".jpg" for an acceptable image; ValidationFailed otherwise."""
+def _decoded(upload, limit: int) -> Image.Image:
+    """The uploaded image, checked to be a PNG or JPEG of sane size; ValidationFailed else."""
     if upload.size > limit:
         raise ValidationFailed(
             fields={"image": [_("The image is larger than %(mb)s MB.") % {"mb": limit // 2**20}]}
         )
     data = upload.read()
     try:
-        with Image.open(BytesIO(data)) as image:
-            kind = image.format
-            too_big = image.width * image.height > conf.MAX_IMAGE_PIXELS
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        kind, too_big = None, False
-    if kind not in ("PNG", "JPEG"):
-        raise ValidationFailed(fields={"image": [_("Upload a PNG or JPEG image.")]})
-    if too_big:
+        with Image.open(BytesIO(data)) as probe:
+            kind, pixels = probe.format, probe.width * probe.height
+            probe.verify()
+        if kind in ("PNG", "JPEG") and pixels <= conf.MAX_IMAGE_PIXELS:
+            image = Image.open(BytesIO(data))
+            image.load()
+            return image
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        kind, pixels = None, 0
+    if kind in ("PNG", "JPEG"):
         raise ValidationFailed(fields={"image": [_("The image has too many pixels.")]})
-    upload.seek(0)
-    return ".png" if kind == "PNG" else ".jpg"
+    raise ValidationFailed(fields={"image": [_("Upload a PNG or JPEG image.")]})
+
+
+def _normalised(image: Image.Image, slot: str) -> tuple[bytes, str]:
+    """Re-encoded without metadata, at most print resolution: the background as JPEG (which the
+    PDF embeds as it is, fast), the seal and signature as PNG keeping their transparency."""
+    out = BytesIO()
+    if slot == "background":
+        image.thumbnail((conf.MAX_BACKGROUND_SIDE, conf.MAX_BACKGROUND_SIDE))
+        image.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
+        return out.getvalue(), ".jpg"
+    image.thumbnail((conf.MAX_STAMP_SIDE, conf.MAX_STAMP_SIDE))
+    image.convert("RGBA").save(out, "PNG", optimize=True)
+    return out.getvalue(), ".png"
 
 
 @transaction.atomic
@@ -122,13 +135,11 @@ def template_set_image(*, template: CertificateTemplate, slot: str, upload) -> N
     if slot not in IMAGE_SLOTS:
         raise ValueError(slot)
     limit = conf.MAX_BACKGROUND_BYTES if slot == "background" else conf.MAX_STAMP_BYTES
-    suffix = _sniff(upload, limit)
+    data, suffix = _normalised(_decoded(upload, limit), slot)
     name = new_private_name("certificates", suffix)
     path = private_path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    path.write_bytes(data)
     old = getattr(template, slot)
     setattr(template, slot, name)
     template.save(update_fields=[slot, "updated_at"])
@@ -157,8 +168,8 @@ def template_delete(*, template: CertificateTemplate) -> None:
         transaction.on_commit(lambda n=name: private_path(n).unlink(missing_ok=True))
 
 
-def _read(name: str) -> bytes | None:
-    return private_path(name).read_bytes() if name else None
+def _path(name: str) -> str | None:
+    return str(private_path(name)) if name else None
 
 
 def text_block(block: dict, text: str) -> TextBlock:
@@ -181,14 +192,14 @@ def layout_of(template: CertificateTemplate) -> Layout:
         size = float(template.seal_size)
         images.append(
             PlacedImage(
-                _read(template.seal), float(template.seal_x), float(template.seal_y), size, size
+                _path(template.seal), float(template.seal_x), float(template.seal_y), size, size
             )
         )
     if template.signature:
         width_mm = float(template.signature_width)
         images.append(
             PlacedImage(
-                _read(template.signature),
+                _path(template.signature),
                 float(template.signature_x),
                 float(template.signature_y),
                 width_mm,
@@ -198,7 +209,7 @@ def layout_of(template: CertificateTemplate) -> Layout:
     return Layout(
         width=width,
         height=height,
-        background=_read(template.background),
+        background=_path(template.background),
         images=tuple(images),
         static_blocks=tuple(
             text_block(b, b["text"]) for b in template.blocks if not fields_in(b["text"])
