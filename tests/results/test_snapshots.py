@@ -46,6 +46,7 @@ def test_freeze_ranks_with_shared_ranks_and_keeps_the_breakdown():
     assert b.score == Decimal("8.0000")
     assert b.method_scores["mean"] == 8.0 and set(b.method_scores) >= {"median"}
     assert b.sheet_count == 2
+    assert all(type(row["judge"]) is int for row in b.judge_totals)
     totals = {row["judge"]: row["total"] for row in b.judge_totals}
     assert totals == {judges["j1"].pk: 9.0, judges["j2"].pk: 7.0}
     assert all(row["counted"] and not row["arbitrator"] for row in b.judge_totals)
