@@ -75,15 +75,21 @@ def draw_block(canvas: Canvas, block: TextBlock, fonts: FontSet, page_height: fl
             size *= block.max_width * mm / width
             width = block.max_width * mm
         x = block.x * mm - {"right": width, "center": width / 2}.get(block.align, 0)
+        # The faux bold's render mode and line width live in the graphics state (reportlab
+        # never writes "0 Tr" back): save and restore it so that they end with the block.
         if block.bold:
+            canvas.saveState()
             canvas.setLineWidth(size * BOLD_STROKE)
         # One text object per line: viewers then copy and search the line as one string.
         text_object = canvas.beginText(x, baseline)
-        text_object.setTextRenderMode(2 if block.bold else 0)  # 2: fill and stroke
+        if block.bold:
+            text_object.setTextRenderMode(2)  # fill, then stroke the outline
         for font, text in runs:
             text_object.setFont(font, size)
             text_object.textOut(text)
         canvas.drawText(text_object)
+        if block.bold:
+            canvas.restoreState()
         baseline -= size * LEADING
 
 

@@ -126,8 +126,9 @@ def test_images_are_checked_and_the_preview_shows_them(client, contest, organise
     assert "Upload a PNG or JPEG image." in response.content.decode()
     assert client.post(url, {"image": image_upload()}).status_code == 302
     bg = reverse("certificate_template_image", args=[created.pk, "background"])
-    assert client.post(bg, {"image": image_upload("JPEG", (300, 200), "bg.jpg")}).status_code == 302
+    assert client.post(bg, {"image": image_upload("PNG", (300, 200), "bg.png")}).status_code == 302
     created.refresh_from_db()
+    # The background is re-encoded as JPEG (embedded as it is), the seal stays a PNG.
     assert created.seal.endswith(".png") and created.background.endswith(".jpg")
     preview = client.get(reverse("certificate_template_preview", args=[created.pk]))
     assert preview["Content-Type"] == "application/pdf"

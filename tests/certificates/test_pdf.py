@@ -1,5 +1,7 @@
 """The drawing layer alone: fonts, text, QR codes, read back from the PDF."""
 
+import re
+
 import pytest
 from reportlab.pdfbase import pdfmetrics
 
@@ -69,3 +71,16 @@ def test_a_fallback_font_draws_what_the_main_font_lacks(tmp_path):
     data = render_pdf(Layout(width=148, height=210), [page], fonts)
     assert "王𠈌" in pdf_text(data)[0]
     assert len(embedded_fonts(data)) == 2 and all(has for _n, has in embedded_fonts(data))
+
+
+def test_faux_bold_ends_with_its_block(fonts):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    blocks = (TextBlock("荣誉证书", 100, 40, bold=True), TextBlock("特发此证", 100, 80))
+    data = render_pdf(Layout(width=210, height=297), [PageData(blocks=blocks)], fonts)
+    content = PdfReader(BytesIO(data)).pages[0].get_contents().get_data().decode("latin-1")
+    after_bold = content.split("2 Tr", 1)[1]
+    assert re.match(r".*?ET\s+Q\s", after_bold, re.S)  # state restored before the next block
+    assert "Tr" not in after_bold
