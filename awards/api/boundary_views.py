@@ -58,7 +58,7 @@ class UncertainSerializer(serializers.Serializer):
     z = serializers.FloatField(allow_null=True, help_text="|distance| / se")
 
 
-class PoolSerializer(serializers.Serializer):
+class BoundaryPoolSerializer(serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
     works = serializers.IntegerField()
@@ -71,7 +71,7 @@ class ReviewSerializer(serializers.Serializer):
     method = serializers.CharField()
     margin = serializers.DecimalField(max_digits=4, decimal_places=2)
     tiers_from = serializers.CharField(source="spec.source")
-    pools = PoolSerializer(many=True)
+    pools = BoundaryPoolSerializer(many=True)
     work_ids = serializers.ListField(child=serializers.IntegerField())
     round_open = serializers.SerializerMethodField()
     round_message = serializers.SerializerMethodField()

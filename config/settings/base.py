@@ -300,6 +300,7 @@ SPECTACULAR_SETTINGS = {
         "NoticeStateEnum": "publication.models.Notice.State",
         "AppealStateEnum": "publication.models.Appeal.State",
         "GeneratedFileStateEnum": "reports.models.GeneratedFile.State",
+        "AwardKindEnum": "awards.models.Kind",
     },
 }
 
