@@ -52,7 +52,11 @@ def certificate_overview(request, slug: str):
         "active": "certificates",
         "kinds": [(kind, label, templates.get(kind)) for kind, label in CertificateKind.choices],
         "has_templates": bool(templates),
-        "problems": certificates_check(contest=contest) if templates else [],
+        # The check reads every award: run on request (and after issuing), not on each visit.
+        "checked": bool(templates) and "check" in request.GET,
+        "problems": certificates_check(contest=contest)
+        if templates and "check" in request.GET
+        else [],
         "files": certificate_files_of(contest)[:6],
         "search": search,
         "state": state,
@@ -97,6 +101,8 @@ def certificate_issue_view(request, slug: str):
             )
             % {"revoked": report.revoked, "stale": report.stale},
         )
+    if report.problems:  # show the list of names at once
+        return redirect(reverse("certificate_overview", args=[slug]) + "?check=1")
     return _overview(slug)
 
 

@@ -45,8 +45,12 @@ def test_overview_query_count_does_not_grow_with_certificates(client, contest, o
 def test_overview_reports_names_the_font_cannot_draw(client, contest, organiser, issued):
     awarded_work(contest, entrant_name="王𠈌", co_authors=())
     client.force_login(organiser)
-    page = client.get(reverse("certificate_overview", args=["c20"])).content.decode()
+    url = reverse("certificate_overview", args=["c20"])
+    assert "王𠈌" not in client.get(url).content.decode()  # the check runs on request
+    page = client.get(url, {"check": "1"}).content.decode()
     assert "王𠈌" in page and "U+2020C" in page
+    response = client.post(reverse("certificate_issue", args=["c20"]))
+    assert response.url.endswith("?check=1")
 
 
 @pytest.mark.parametrize("who", ["anonymous", "judge", "entrant", "other_organiser"])
