@@ -156,8 +156,9 @@ class IssueView(CertificateApiView):
 class BatchView(CertificateApiView):
     @extend_schema(
         request=None,
-        description="Queue a ZIP of PDFs and one merged PDF of the issued certificates.",
-        responses={202: s.FileSerializer(many=True), **errors(401, 403, 404)},
+        description="Queue a ZIP of PDFs and one merged PDF of the issued certificates "
+        "(409 when none is issued).",
+        responses={202: s.FileSerializer(many=True), **errors(401, 403, 404, 409)},
     )
     def post(self, request, contest_slug: str):
         contest = access_certificates(request.user, contest_slug)

@@ -3,11 +3,13 @@ the background into a generated file (reports.GeneratedFile) with progress and a
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from certificates.models import Certificate
 from certificates.selectors import BATCH_KIND
 from certificates.services.rendering import write_merged, write_zip
 from certificates.tasks import make_certificate_file
+from contest.errors import Conflict
 from contest.models import Contest, User
 from reports.models import GeneratedFile
 from reports.services.generated_files import generated_file_create, generated_file_produce
@@ -26,7 +28,9 @@ def batch_ids(contest_id: int) -> list[int]:
 
 @transaction.atomic
 def certificate_batch_start(*, contest: Contest, actor: User) -> list[GeneratedFile]:
-    """Queue a ZIP and a merged PDF of the contest's issued certificates."""
+    """Queue a ZIP and a merged PDF of the contest's issued certificates (Conflict if none)."""
+    if not Certificate.objects.filter(contest=contest, state=Certificate.State.ISSUED).exists():
+        raise Conflict(_("Issue certificates first: there is none to put in a file."))
     return [
         generated_file_create(
             contest=contest,

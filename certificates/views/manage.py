@@ -110,8 +110,12 @@ def certificate_issue_view(request, slug: str):
 @login_required
 def certificate_batch_view(request, slug: str):
     contest = access_certificates(request.user, slug)
-    certificate_batch_start(contest=contest, actor=request.user)
-    messages.success(request, _("The ZIP and the merged PDF are being made."))
+    try:
+        certificate_batch_start(contest=contest, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The ZIP and the merged PDF are being made."))
     return _overview(slug)
 
 

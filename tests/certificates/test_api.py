@@ -137,6 +137,13 @@ def test_list_query_count_does_not_grow(api, contest, organiser, issued):
     assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
 
 
+def test_batch_needs_issued_certificates(api, contest, organiser):
+    api.force_authenticate(organiser)
+    response = api.post(reverse("api-certificate-batch", args=["c20"]))
+    assert response.status_code == 409 and "Issue certificates first" in response.json()["message"]
+    assert not GeneratedFile.objects.exists()
+
+
 def test_batch_and_progress(api, organiser, issued, django_capture_on_commit_callbacks):
     api.force_authenticate(organiser)
     with django_capture_on_commit_callbacks(execute=True):
