@@ -128,13 +128,19 @@ class SnapshotEntry(models.Model):
     pool, so that every pool lists with one index.
     """
 
-    snapshot = models.ForeignKey(ResultSnapshot, on_delete=models.CASCADE, related_name="entries")
+    # Fewer indexes, faster 100,000-row freezes: the unique (snapshot, work) constraint serves
+    # lookups by snapshot; pools and categories are only looked up when deleted (rare).
+    snapshot = models.ForeignKey(
+        ResultSnapshot, on_delete=models.CASCADE, related_name="entries", db_index=False
+    )
     work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="+")
     pool = models.ForeignKey(
-        Pool, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Pool, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     pool_key = models.CharField(max_length=24)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     rank = models.PositiveIntegerField(_("rank"))
     score = models.DecimalField(_("score"), max_digits=12, decimal_places=4, null=True, blank=True)
     shares_rank = models.BooleanField(_("shares its rank"), default=False)
