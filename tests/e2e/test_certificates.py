@@ -59,6 +59,8 @@ def test_issue_download_and_verify(browser, page, live_server, the, tmp_path, sc
     entrant.context.close()
 
     visitor = browser.new_context(locale="en-US").new_page()
+    # Pages are Chinese unless the visitor picks English (the language cookie).
+    visitor.context.add_cookies([{"name": "lang", "value": "en", "url": live_server.url}])
     visitor.goto(url)
     text = visitor.locator("main").inner_text()
     assert "This certificate is valid." in text and "刘䶮" in text and "一等奖" in text
