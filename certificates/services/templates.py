@@ -14,8 +14,8 @@ from certificates.pdf.render import Layout, PlacedImage, TextBlock
 from certificates.services.defaults import DEFAULT_BLOCKS, DEFAULT_POSITIONS
 from certificates.services.fields import check_numbering, clean_blocks, fields_in
 from contest.errors import Conflict, DomainError, ValidationFailed, from_django_validation_error
+from contest.media.store import new_name, store
 from contest.models import Contest
-from contest.storage import new_private_name, private_path
 
 IMAGE_SLOTS = ("background", "seal", "signature")
 EDITABLE = (
@@ -136,15 +136,13 @@ def template_set_image(*, template: CertificateTemplate, slot: str, upload) -> N
         raise ValueError(slot)
     limit = conf.MAX_BACKGROUND_BYTES if slot == "background" else conf.MAX_STAMP_BYTES
     data, suffix = _normalised(_decoded(upload, limit), slot)
-    name = new_private_name("certificates", suffix)
-    path = private_path(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    name = new_name("certificates", suffix)
+    store().put_bytes(name, data)
     old = getattr(template, slot)
     setattr(template, slot, name)
     template.save(update_fields=[slot, "updated_at"])
     if old:
-        transaction.on_commit(lambda: private_path(old).unlink(missing_ok=True))
+        transaction.on_commit(lambda: store().delete(old))
 
 
 @transaction.atomic
@@ -155,7 +153,7 @@ def template_clear_image(*, template: CertificateTemplate, slot: str) -> None:
     setattr(template, slot, "")
     template.save(update_fields=[slot, "updated_at"])
     if old:
-        transaction.on_commit(lambda: private_path(old).unlink(missing_ok=True))
+        transaction.on_commit(lambda: store().delete(old))
 
 
 @transaction.atomic
@@ -165,11 +163,12 @@ def template_delete(*, template: CertificateTemplate) -> None:
     names = [getattr(template, slot) for slot in IMAGE_SLOTS if getattr(template, slot)]
     template.delete()
     for name in names:
-        transaction.on_commit(lambda n=name: private_path(n).unlink(missing_ok=True))
+        transaction.on_commit(lambda n=name: store().delete(n))
 
 
 def _path(name: str) -> str | None:
-    return str(private_path(name)) if name else None
+    """A local file for the PDF writer (from a bucket: downloaded once and kept)."""
+    return str(store().local_path(name)) if name else None
 
 
 def text_block(block: dict, text: str) -> TextBlock:

@@ -202,6 +202,18 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 # In production nginx sends private files: a view answers with X-Accel-Redirect to this internal
 # location prefix (deploy/nginx/microvideo.conf). Empty: Django streams the bytes itself.
 PRIVATE_MEDIA_ACCEL_PREFIX = env.str("PRIVATE_MEDIA_ACCEL_PREFIX", default="")
+# S3-compatible storage for every private file (contest/media/store.py): on when S3_BUCKET is
+# set. Files are then sent by short-lived presigned URLs and browsers upload straight to the
+# bucket (docs/deploy.md). Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="")
+S3_REGION = env.str("S3_REGION", default="")
+S3_ADDRESSING_STYLE = env.str("S3_ADDRESSING_STYLE", default="")
+S3_PRESIGN_SECONDS = env.int("S3_PRESIGN_SECONDS", default=300)
+# Browser uploads go in parts of this size (S3 wants at least 5 MB but for the last).
+S3_PART_SIZE = env.int("S3_PART_SIZE_MB", default=16) * 1024 * 1024
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="")
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -18,13 +18,11 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
 
 from contest.errors import DomainError
-from contest.storage import new_private_name, private_path, private_root
+from contest.media import store
 
 CHUNK = 1024 * 1024
 QUEUED_CHUNKS = 4
 MB = 1024 * 1024
-# Group-readable so that nginx (in the app's group) can send files through X-Accel-Redirect.
-FILE_MODE = 0o640
 # What a multipart body adds around the file: boundaries, part headers, the CSRF field.
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -72,16 +70,14 @@ class UploadEmpty(DomainError):
 
 def temporary_dir() -> Path:
     """Where uploads are written while they arrive: on the same disk as their final place, so
-    that os.replace() is an atomic rename, never a copy."""
-    path = private_root() / "tmp"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    that os.replace() is an atomic rename, never a copy (or the bucket's upload source)."""
+    return store.work_dir()
 
 
 def receive_to_private(
     stream, *, declared_length: int | None, max_bytes: int, prefix: str, suffix: str = ""
 ) -> ReceivedFile:
-    """Copy `stream` to a new random name under the private root and return what was stored.
+    """Copy `stream` to a new random name in private storage and return what was stored.
 
     Refuses before reading when the declared length passes `max_bytes`, and while reading when
     the bytes do (whatever was declared) or differ from the declared length. Nothing is left
@@ -95,11 +91,8 @@ def receive_to_private(
     try:
         with os.fdopen(fd, "wb") as out:
             size, digest = _copy(stream, out, declared_length=declared_length, max_bytes=max_bytes)
-        name = new_private_name(prefix, suffix)
-        final = private_path(name)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(temporary, FILE_MODE)
-        os.replace(temporary, final)
+        name = store.new_name(prefix, suffix)
+        store.store().put_file(name, temporary)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -8,6 +8,7 @@ several workers never process one upload at once and a dead worker's job is take
 """
 
 import datetime as dt
+import hashlib
 import logging
 import tempfile
 from decimal import Decimal
@@ -22,13 +23,13 @@ from contest.errors import ValidationFailed
 from contest.media.attachments import sanitise_document
 from contest.media.errors import MediaRejected
 from contest.media.sniff import sniff_document
+from contest.media.store import new_name, store, work_dir
 from contest.media.streaming import receive_to_private
 from contest.media.video import VideoRequirements, make_blind_copy, probe_video
 from contest.models import Attachment, ProcessingState, VideoAsset, Work
 from contest.models.contests import AttachmentKind
 from contest.services import jobs
 from contest.services.works import check_editable
-from contest.storage import new_private_name, private_path
 
 logger = logging.getLogger(__name__)
 MB = 1024 * 1024
@@ -131,13 +132,16 @@ def _start(model, pk: int):
         return item
 
 
-def _prepare_outputs(*names: str) -> None:
-    """Make the output folders, and remove what an interrupted earlier attempt left beside them."""
-    for name in names:
-        path = private_path(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for leftover in path.parent.glob(f".{path.name}.*.partial"):
-            leftover.unlink(missing_ok=True)
+def _fill_hash(item, path: Path) -> None:
+    """Files uploaded straight to the bucket arrive without a hash: the worker adds it."""
+    if item.sha256:
+        return
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(1024 * 1024):
+            digest.update(chunk)
+    item.sha256 = digest.hexdigest()
+    type(item).objects.filter(pk=item.pk).update(sha256=item.sha256)
 
 
 def _fail(item, code: str, params: dict) -> None:
@@ -172,6 +176,7 @@ def _make_current(item, siblings, **fields) -> None:
 
 
 def _delete_files(items) -> None:
+    files = store()
     for item in items:
         for name in (
             item.file,
@@ -181,7 +186,7 @@ def _delete_files(items) -> None:
             getattr(item, "sanitised_file", ""),
         ):
             if name:
-                private_path(name).unlink(missing_ok=True)
+                files.delete(name)
 
 
 def refusal_text(item) -> str:
@@ -212,21 +217,13 @@ def video_process(*, video_id: int) -> None:
     contest = video.work.contest
     # Output names are fixed on the first attempt, so a re-run overwrites instead of leaking.
     if not video.blind_file:
-        video.blind_file = new_private_name("blind", ".mp4")
-        video.poster_file = new_private_name("posters", ".jpg")
+        video.blind_file = new_name("blind", ".mp4")
+        video.poster_file = new_name("posters", ".jpg")
         video.save(update_fields=["blind_file", "poster_file"])
     refusal = None
     with jobs.Lease(VideoAsset, video.pk, video.processing_started_at) as lease:
-        _prepare_outputs(video.blind_file, video.poster_file)
         try:
-            probe = probe_video(private_path(video.file), requirements_of(contest))
-            copy = make_blind_copy(
-                private_path(video.file),
-                private_path(video.blind_file),
-                private_path(video.poster_file),
-                probe=probe,
-                cut_seconds=float(contest.title_card_seconds),
-            )
+            probe, copy = _make_blind_copy(video, contest)
         except MediaRejected as exc:
             logger.info("video %s refused: %s", video.pk, exc.code)
             refusal = exc
@@ -252,6 +249,23 @@ def video_process(*, video_id: int) -> None:
         )
 
 
+def _make_blind_copy(video: VideoAsset, contest):
+    """Check the original and write the judges' copy and poster (PyAV reads a local file: from
+    a bucket, the worker downloads the original first and uploads the results)."""
+    files = store()
+    with (
+        files.local_copy(video.file) as source,
+        files.writing(video.blind_file) as blind,
+        files.writing(video.poster_file) as poster,
+    ):
+        _fill_hash(video, source)
+        probe = probe_video(source, requirements_of(contest))
+        copy = make_blind_copy(
+            source, blind, poster, probe=probe, cut_seconds=float(contest.title_card_seconds)
+        )
+    return probe, copy
+
+
 def video_full_copy(*, video_id: int) -> bool:
     """Make the judges' copy that keeps the title card (for rounds that do not cut it).
 
@@ -261,16 +275,17 @@ def video_full_copy(*, video_id: int) -> bool:
     video = _claim_full_copy(video_id)
     if video is None:
         return False
-    name = video.full_file or new_private_name("blind", ".mp4")
+    name = video.full_file or new_name("blind", ".mp4")
     stamp = video.processing_started_at
-    with jobs.Lease(VideoAsset, video.pk, stamp, fail_on_error=False) as lease:
-        _prepare_outputs(name)
-        source = private_path(video.file)
+    files = store()
+    with (
+        jobs.Lease(VideoAsset, video.pk, stamp, fail_on_error=False) as lease,
+        files.local_copy(video.file) as source,
+        files.writing(name) as target,
+        tempfile.TemporaryDirectory(dir=work_dir()) as folder,
+    ):
         probe = probe_video(source, requirements_of(video.work.contest))
-        with tempfile.TemporaryDirectory(dir=private_path(name).parent) as folder:
-            make_blind_copy(
-                source, private_path(name), Path(folder) / "poster.jpg", probe=probe, cut_seconds=0
-            )
+        make_blind_copy(source, target, Path(folder) / "poster.jpg", probe=probe, cut_seconds=0)
     with transaction.atomic():
         if not lease.held():
             return False
@@ -287,7 +302,7 @@ def _claim_full_copy(video_id: int) -> VideoAsset | None:
             .filter(pk=video_id, state=ProcessingState.READY)
             .first()
         )
-        if video is None or (video.full_file and private_path(video.full_file).exists()):
+        if video is None or (video.full_file and store().exists(video.full_file)):
             return None
         if jobs.is_alive(video.processing_started_at, now):
             return None
@@ -301,21 +316,12 @@ def attachment_process(*, attachment_id: int) -> None:
     if attachment is None:
         return
     if not attachment.sanitised_file:
-        attachment.sanitised_file = new_private_name("sanitised")
+        attachment.sanitised_file = new_name("sanitised")
         attachment.save(update_fields=["sanitised_file"])
     refusal = None
     with jobs.Lease(Attachment, attachment.pk, attachment.processing_started_at) as lease:
-        _prepare_outputs(attachment.sanitised_file)
         try:
-            doc_type = sniff_document(private_path(attachment.file))
-            if doc_type not in ALLOWED_DOCUMENTS[attachment.kind]:
-                allowed = ", ".join(sorted(t.upper() for t in ALLOWED_DOCUMENTS[attachment.kind]))
-                raise MediaRejected(
-                    "document_type_not_allowed", allowed=allowed, kind=doc_type.upper()
-                )
-            sanitise_document(
-                private_path(attachment.file), private_path(attachment.sanitised_file), doc_type
-            )
+            doc_type = _sanitise(attachment)
         except MediaRejected as exc:
             refusal = exc
     with transaction.atomic():
@@ -330,6 +336,22 @@ def attachment_process(*, attachment_id: int) -> None:
             Attachment.objects.filter(work_id=attachment.work_id, kind=attachment.kind),
             doc_type=doc_type,
         )
+
+
+def _sanitise(attachment: Attachment) -> str:
+    """Check the document's type and write its clean copy; returns the type."""
+    files = store()
+    with (
+        files.local_copy(attachment.file) as source,
+        files.writing(attachment.sanitised_file) as target,
+    ):
+        _fill_hash(attachment, source)
+        doc_type = sniff_document(source)
+        if doc_type not in ALLOWED_DOCUMENTS[attachment.kind]:
+            allowed = ", ".join(sorted(t.upper() for t in ALLOWED_DOCUMENTS[attachment.kind]))
+            raise MediaRejected("document_type_not_allowed", allowed=allowed, kind=doc_type.upper())
+        sanitise_document(source, target, doc_type)
+    return doc_type
 
 
 def stale_jobs(*, include_running: bool = False) -> dict[str, list[tuple[int, dt.datetime | None]]]:

@@ -25,12 +25,11 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from contest.errors import DomainError, NotFound
-from contest.media.ranges import ranged_file_response
+from contest.media.store import store
 from contest.media.streaming import CappedUploadHandler
 from contest.models import Attachment, ProcessingState, VideoAsset, Work
 from contest.models.contests import AttachmentKind
 from contest.services import media as services
-from contest.storage import private_path
 
 VIEW_ORIGINAL = "contest.view_original_media"
 VIEW_BLIND = "contest.view_blind_media"
@@ -93,9 +92,11 @@ def _judges_copy(item, name: str) -> str:
 
 
 def _send(request, name: str, *, content_type: str, download_name: str, as_attachment=False):
-    return ranged_file_response(
+    """The bytes from here (or nginx), or a redirect to a short-lived presigned URL when files
+    live in a bucket: the permission check above is the only way to get one."""
+    return store().serve(
         request,
-        private_path(name),
+        name,
         content_type=content_type,
         download_name=download_name,
         as_attachment=as_attachment,

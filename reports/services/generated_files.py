@@ -7,7 +7,6 @@ random name only when complete, so a download never sees half a file.
 """
 
 import logging
-import os
 from collections.abc import Callable
 from typing import BinaryIO
 
@@ -16,8 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contest.errors import DomainError
+from contest.media.store import new_name, store
 from contest.models import Contest, User
-from contest.storage import new_private_name, private_path
 from reports import conf
 from reports.models import GeneratedFile
 
@@ -97,24 +96,20 @@ def generated_file_produce(*, generated_file_id: int, write: Writer) -> Generate
     generated = _claim(generated_file_id)
     if generated is None:
         return None
-    name = new_private_name("generated", f".{generated.format}")
-    path = private_path(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
+    name = new_name("generated", f".{generated.format}")
+    files = store()
     with translation.override(generated.language):
         try:
-            with open(partial, "wb") as out:
+            with files.writing(name) as path, open(path, "wb") as out:
                 rows = write(out, _Progress(generated.pk))
-            os.replace(partial, path)
         except Exception as exc:
-            partial.unlink(missing_ok=True)
             logger.exception("generated file %s failed", generated.pk)
             failure = (
                 exc.message if isinstance(exc, DomainError) else _("The file could not be made.")
             )
             _finish(generated, state=State.FAILED, error=str(failure))
             return generated
-    _finish(generated, state=State.DONE, file=name, size=path.stat().st_size, rows=rows)
+    _finish(generated, state=State.DONE, file=name, size=files.size(name), rows=rows)
     return generated
 
 
@@ -140,9 +135,10 @@ def generated_files_clean() -> tuple[int, int]:
     ).update(state=State.FAILED, finished_at=now, error=_("The file was not made in time."))
     expired = list(GeneratedFile.objects.filter(expires_at__lte=now).values_list("pk", "file"))
     GeneratedFile.objects.filter(pk__in=[pk for pk, _name in expired]).delete()
+    files = store()
     for _pk, name in expired:
         if name:
-            private_path(name).unlink(missing_ok=True)
+            files.delete(name)
     return len(expired), failed
 
 
@@ -151,4 +147,4 @@ def generated_file_delete(*, generated: GeneratedFile) -> None:
     name = generated.file
     generated.delete()
     if name:
-        private_path(name).unlink(missing_ok=True)
+        store().delete(name)

@@ -9,8 +9,7 @@ import tempfile
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone, translation
 
-from contest.media.ranges import ranged_file_response
-from contest.storage import private_path
+from contest.media.store import store
 from reports.exporters.base import Exporter
 from reports.exporters.writers import CONTENT_TYPES, csv_chunks, write_xlsx
 from reports.models import GeneratedFile
@@ -63,9 +62,9 @@ def generated_file_response(request, generated: GeneratedFile):
     """A finished, unexpired file (callers check); a file missing on disk is 404."""
     if generated.state != GeneratedFile.State.DONE or not generated.file:
         raise Http404
-    return ranged_file_response(
+    return store().serve(
         request,
-        private_path(generated.file),
+        generated.file,
         content_type=FILE_TYPES.get(generated.format, "application/octet-stream"),
         download_name=generated.download_name,
         as_attachment=True,
