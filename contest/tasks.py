@@ -80,6 +80,17 @@ def recover_media_jobs() -> None:
         logger.warning("re-queued %s stale media job(s)", count)
 
 
+@db_periodic_task(crontab(minute="23"))
+def expire_resumable_uploads() -> None:
+    """Every hour, delete the resumable uploads that received nothing for
+    TUS_UPLOAD_EXPIRY_HOURS, with their partial files (contest/services/tus.py)."""
+    from contest.services.tus import uploads_expire
+
+    count = uploads_expire()
+    if count:
+        logger.info("deleted %s expired resumable upload(s)", count)
+
+
 _startup = {"done": False, "lock": threading.Lock()}
 
 

@@ -259,6 +259,9 @@ TASK_QUEUES = {
 # How long a media job's claim stays valid without a heartbeat: a worker that stops beating for
 # this long is taken for dead and its job is given to another one (contest/services/jobs.py).
 MEDIA_JOB_LEASE_SECONDS = env.int("MEDIA_JOB_LEASE_SECONDS", default=90)
+# A resumable (tus) upload that receives no bytes for this long expires; a periodic task deletes
+# its partial file (contest/services/tus.py).
+TUS_UPLOAD_EXPIRY_HOURS = env.int("TUS_UPLOAD_EXPIRY_HOURS", default=24)
 TASKS = {
     "default": {
         "BACKEND": "contest.queues.QueueBackend",

@@ -1,5 +1,6 @@
 from .accounts import Institution, User
 from .contests import Category, Contest, ContestRole, Group, Stage, Subject
+from .uploads import ResumableUpload
 from .works import Attachment, CoAuthor, ProcessingState, VideoAsset, Work, WorkEvent
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "Group",
     "Institution",
     "ProcessingState",
+    "ResumableUpload",
     "Stage",
     "Subject",
     "User",
