@@ -32,9 +32,9 @@ def competition_rank(scores: pd.DataFrame, tiebreaks: Sequence[str] | None = Non
     filled = filled.sort_values(keys, ascending=False, kind="mergesort")
     order = filled["__idx"].to_numpy()
     values = filled[keys].to_numpy()
-    ranks = np.empty(len(values), dtype="int64")
-    for i in range(len(values)):
-        ranks[i] = ranks[i - 1] if i and (values[i] == values[i - 1]).all() else i + 1
+    # A row starts a new rank unless it equals the previous one on every key (vectorised).
+    starts = np.r_[True, (values[1:] != values[:-1]).any(axis=1)]
+    ranks = np.maximum.accumulate(np.where(starts, np.arange(1, len(values) + 1), 0))
     out = out.iloc[order].copy()
     out["rank"] = ranks
     # ties shown by index within a rank
