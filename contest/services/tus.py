@@ -23,13 +23,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contest.errors import DomainError, NotFound, ValidationFailed
 from contest.media.streaming import CHUNK, UploadEmpty, UploadIncomplete, UploadTooLarge
-from contest.models import ResumableUpload, Work
+from contest.models import Contest, ResumableUpload, Work
 from contest.models.contests import AttachmentKind
 from contest.models.uploads import VIDEO_SLOT
 from contest.services import media
@@ -86,10 +87,6 @@ def expiry() -> dt.timedelta:
 
 def largest_cap() -> int:
     """The largest upload any contest accepts, in bytes (advertised as Tus-Max-Size)."""
-    from django.db.models import Max
-
-    from contest.models import Contest
-
     caps = Contest.objects.aggregate(
         video=Max("max_file_size_mb"), attachment=Max("max_attachment_size_mb")
     )
@@ -297,6 +294,9 @@ def _finish(upload: ResumableUpload, fh) -> None:
     except DomainError:
         upload_terminate(upload=upload)
         raise
+    except Exception:
+        _give_back_last_byte(upload, fh)
+        raise
     ResumableUpload.objects.filter(pk=upload.pk).update(
         state=ResumableUpload.State.COMPLETE,
         media_uuid=item.uuid,
@@ -305,6 +305,15 @@ def _finish(upload: ResumableUpload, fh) -> None:
     )
     _unlink(upload.file)
     upload.state, upload.media_uuid, upload.file = ResumableUpload.State.COMPLETE, item.uuid, ""
+
+
+def _give_back_last_byte(upload: ResumableUpload, fh) -> None:
+    """Finishing failed for a passing reason (disk, database): forget the last byte, so that a
+    client asking where the upload stands (it retries after a 5xx) sends it again, and finishing
+    runs again. A complete offset on an unfinished upload would tell it that all went well."""
+    fh.truncate(upload.length - 1)
+    ResumableUpload.objects.filter(pk=upload.pk).update(offset=upload.length - 1)
+    upload.offset = upload.length - 1
 
 
 # --- Ending

@@ -17,7 +17,7 @@ from contest import tasks
 from contest.media.streaming import CHUNK, UploadIncomplete
 from contest.models import Contest, ResumableUpload, VideoAsset
 from contest.services import tus as services
-from contest.storage import private_path
+from contest.storage import private_path, private_root
 from tests import work_factories as wf
 from tests.contest.tus_client import (
     COLLECTION,
@@ -321,3 +321,29 @@ def test_a_refusal_when_finishing_ends_the_upload(contest, work, client):
     assert response.status_code == 413
     assert not ResumableUpload.objects.exists() and not private_path(name).exists()
     assert not VideoAsset.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_passing_failure_when_finishing_gives_the_last_byte_back(
+    work, client, django_capture_on_commit_callbacks
+):
+    url = created(client, work, 10)
+    patch(client, url, b"a" * 5, 0)
+    scratch = private_root() / "tmp"
+    aside = private_root() / "tmp-aside"
+    if scratch.exists():
+        scratch.rename(aside)
+    scratch.write_bytes(b"")  # the scratch folder cannot be made: the disk "fails"
+    try:
+        with pytest.raises(OSError):
+            patch(client, url, b"b" * 5, 5)
+    finally:
+        scratch.unlink()
+        if aside.exists():
+            aside.rename(scratch)
+    assert not VideoAsset.objects.exists()
+    assert head(client, url)["Upload-Offset"] == "9"  # the client sends the last byte again
+    with django_capture_on_commit_callbacks(execute=True):
+        assert patch(client, url, b"b", 9).status_code == 204
+    assert ResumableUpload.objects.get().state == "complete"
+    assert VideoAsset.objects.get().size == 10
