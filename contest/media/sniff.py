@@ -37,7 +37,11 @@ class VideoContainer:
 
 def sniff_video(path: str | PathLike) -> VideoContainer:
     """The container of a video file, or MediaRejected (empty, unsupported_format, not_video)."""
-    head = read_head(path)
+    return sniff_video_head(read_head(path))
+
+
+def sniff_video_head(head: bytes) -> VideoContainer:
+    """`sniff_video` on a file's first HEAD_SIZE bytes, already read (from a bucket, say)."""
     if not head:
         raise MediaRejected("empty")
     container = _video_container(head)
@@ -50,21 +54,27 @@ def sniff_video(path: str | PathLike) -> VideoContainer:
 
 def sniff_document(path: str | PathLike, *, allowed: Collection[str] = DOCUMENT_KINDS) -> str:
     """ "docx", "pptx" or "pdf" from the content; refuses macros, zip bombs and other files."""
-    head = read_head(path)
-    if not head:
-        raise MediaRejected("empty")
-    if head.startswith(b"%PDF-"):
-        kind = "pdf"
-    elif head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+    kind = check_document_head(read_head(path))
+    if kind == "zip":
         kind = _ooxml_kind(path)
-    elif head.startswith(_OLE_MAGIC):
-        raise MediaRejected("legacy_office_document")
-    else:
-        raise MediaRejected("not_document", **_hint(head))
     if kind not in allowed:
         names = ", ".join(k.upper() for k in allowed)
         raise MediaRejected("document_type_not_allowed", allowed=names, kind=kind.upper())
     return kind
+
+
+def check_document_head(head: bytes) -> str:
+    """ "pdf" or "zip" (a docx or pptx, told apart by its parts) from the first bytes alone;
+    MediaRejected for everything else."""
+    if not head:
+        raise MediaRejected("empty")
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "zip"
+    if head.startswith(_OLE_MAGIC):
+        raise MediaRejected("legacy_office_document")
+    raise MediaRejected("not_document", **_hint(head))
 
 
 def check_zip_limits(archive: zipfile.ZipFile) -> None:

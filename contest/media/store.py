@@ -111,6 +111,7 @@ class S3Store:
     remote = True
 
     def __init__(self, config: tuple):
+        from botocore.config import Config
         from storages.backends.s3 import S3Storage
 
         bucket, endpoint, region, style, key_id, secret, expire = config
@@ -119,10 +120,16 @@ class S3Store:
             bucket_name=bucket,
             endpoint_url=endpoint or None,
             region_name=region or None,
-            addressing_style=style or None,
             access_key=key_id or None,
             secret_key=secret or None,
-            signature_version="s3v4",
+            # Checksums only where S3 demands them: a presigned part URL must not ask the
+            # browser for a checksum header it cannot send.
+            client_config=Config(
+                s3={"addressing_style": style or None},
+                signature_version="s3v4",
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+            ),
             default_acl=None,
             querystring_auth=True,
             querystring_expire=expire,

@@ -24,7 +24,7 @@ from contest.media.attachments import sanitise_document
 from contest.media.errors import MediaRejected
 from contest.media.sniff import sniff_document
 from contest.media.store import new_name, store, work_dir
-from contest.media.streaming import receive_to_private
+from contest.media.streaming import ReceivedFile, receive_to_private
 from contest.media.video import VideoRequirements, make_blind_copy, probe_video
 from contest.models import Attachment, ProcessingState, VideoAsset, Work
 from contest.models.contests import AttachmentKind
@@ -59,24 +59,13 @@ def video_receive(*, work: Work, stream, length: int | None, original_name: str)
         prefix="videos",
         max_bytes=upload_limit(work, None),
     )
-    with transaction.atomic():
-        work = _locked_editable(work)
-        video = VideoAsset.objects.create(
-            work=work,
-            file=received.name,
-            size=received.size,
-            sha256=received.sha256,
-            original_name=original_name[:255],
-        )
-        _queue("process_video", video.pk)
-    return video
+    return upload_record(work=work, kind=None, received=received, original_name=original_name)
 
 
 def attachment_receive(
     *, work: Work, kind: str, stream, length: int | None, original_name: str
 ) -> Attachment:
-    if kind not in AttachmentKind.values:
-        raise ValidationFailed(fields={"kind": [_("Unknown kind of attachment.")]})
+    check_upload_kind(kind)
     check_editable(work)
     received = receive_to_private(
         stream,
@@ -84,18 +73,35 @@ def attachment_receive(
         prefix="attachments",
         max_bytes=upload_limit(work, kind),
     )
+    return upload_record(work=work, kind=kind, received=received, original_name=original_name)
+
+
+def check_upload_kind(kind: str | None) -> None:
+    """None is the video; anything else must be a kind of attachment."""
+    if kind is not None and kind not in AttachmentKind.values:
+        raise ValidationFailed(fields={"kind": [_("Unknown kind of attachment.")]})
+
+
+def upload_record(
+    *, work: Work, kind: str | None, received: ReceivedFile, original_name: str
+) -> VideoAsset | Attachment:
+    """Record a file already in private storage as the work's new video (kind None) or
+    attachment, and queue its check. An empty `received.sha256` is filled in by the check."""
     with transaction.atomic():
         work = _locked_editable(work)
-        attachment = Attachment.objects.create(
-            work=work,
-            kind=kind,
-            file=received.name,
-            size=received.size,
-            sha256=received.sha256,
-            original_name=original_name[:255],
-        )
-        _queue("process_attachment", attachment.pk)
-    return attachment
+        fields = {
+            "work": work,
+            "file": received.name,
+            "size": received.size,
+            "sha256": received.sha256,
+            "original_name": original_name[:255],
+        }
+        if kind is None:
+            item = VideoAsset.objects.create(**fields)
+        else:
+            item = Attachment.objects.create(kind=kind, **fields)
+        _queue("process_video" if kind is None else "process_attachment", item.pk)
+    return item
 
 
 def _queue(task_name: str, pk: int) -> None:

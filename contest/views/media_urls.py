@@ -1,6 +1,6 @@
 """Media of works, included at /media/. Files are addressed by their random uuid only."""
 
-from django.urls import path
+from django.urls import include, path
 
 from contest.views import media as views
 
@@ -21,4 +21,5 @@ urlpatterns = [
         views.attachment_upload,
         name="attachment_upload",
     ),
+    path("", include("contest.views.direct_upload_urls")),
 ]
