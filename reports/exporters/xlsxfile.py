@@ -25,9 +25,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from reports.exporters.base import DATETIME, INTEGER, SCORE, Column, Exporter
+from reports.exporters.base import DATETIME, SCORE, Column, Exporter
 
-NUMBER_FORMATS = {SCORE: "0.00", INTEGER: "0", DATETIME: "yyyy-mm-dd hh:mm"}
+# Integers need no format (Excel shows them as they are): only scores and dates carry a style.
+NUMBER_FORMATS = {SCORE: "0.00", DATETIME: "yyyy-mm-dd hh:mm"}
 NUMBERS = (int, float, Decimal)
 PROGRESS_EVERY = 1000
 SHEET_TITLE_MAX = 31
@@ -74,6 +75,26 @@ class _Sheet(WriteOnlyWorksheet):
             yield cell
 
 
+class _StyledCell(Cell):
+    """A cell whose style is fixed once made: the writer asks each cell for its style id, which
+    openpyxl otherwise looks up in the workbook's style list for every cell written."""
+
+    __slots__ = ("_fixed_style_id",)
+
+    def __init__(self, sheet, number_format: str):
+        super().__init__(sheet, row=1, column=1)
+        self.number_format = number_format
+        self._fixed_style_id = Cell.style_id.fget(self)
+
+    @property
+    def style_id(self) -> int:
+        return self._fixed_style_id
+
+    @property
+    def has_style(self) -> bool:
+        return True
+
+
 class XlsxBook:
     """A write-only workbook whose sheets share the exporter's columns and cell converters."""
 
@@ -92,7 +113,7 @@ class XlsxBook:
             return self.text
         # One styled cell per column, reused: a write-only sheet serialises a row as it is
         # appended, so the cell is free again for the next row; styling it once is cheap.
-        template = self._cell(None, NUMBER_FORMATS[column.kind])
+        template = _StyledCell(self.owner, NUMBER_FORMATS[column.kind])
         text = self.text
 
         def number(value):

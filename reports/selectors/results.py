@@ -88,11 +88,17 @@ def most_judge_totals(snapshot: ResultSnapshot) -> int:
     return entries.aggregate(most=Max(JsonArrayLength("judge_totals")))["most"] or 0
 
 
-def _award_name(snapshot: ResultSnapshot, kind: str, field: str) -> Subquery:
-    awards = Award.objects.filter(
-        work=OuterRef("work"), kind=kind, scheme__round_id=snapshot.round_id
-    ).values(field)
-    return Subquery(awards[:1])
+def _award_names(snapshot: ResultSnapshot) -> dict:
+    """The confirmed tier and top prize of each entry's work, as subqueries; plain nulls when
+    no award was confirmed on this round (saving two subqueries a row)."""
+    awards = Award.objects.filter(scheme__round_id=snapshot.round_id)
+    if not awards.exists():
+        return {"tier_name": Value(None, CharField()), "top_prize_name": Value(None, CharField())}
+    mine = awards.filter(work=OuterRef("work"))
+    return {
+        "tier_name": Subquery(mine.filter(kind=Kind.TIER).values("tier__name")[:1]),
+        "top_prize_name": Subquery(mine.filter(kind=Kind.TOP_PRIZE).values("top_prize__name")[:1]),
+    }
 
 
 def ranking_rows(snapshot: ResultSnapshot, *, category=None):
@@ -109,8 +115,7 @@ def ranking_rows(snapshot: ResultSnapshot, *, category=None):
         .annotate(
             co_author_names=co_authors("name", "work"),
             co_author_institutions=co_authors("institution", "work"),
-            tier_name=_award_name(snapshot, Kind.TIER, "tier__name"),
-            top_prize_name=_award_name(snapshot, Kind.TOP_PRIZE, "top_prize__name"),
+            **_award_names(snapshot),
         )
         .order_by(pool_order, "pool_key", "rank", "work__anonymous_code")
         .values_list(*RANKING_FIELDS)

@@ -80,8 +80,8 @@ def test_ranking_reads_back_against_the_snapshot():
         "Title",
     ]
     assert header[8:11] == ["Judge 1 total", "Judge 2 total", "Judge 3 total"]
-    for label in METHOD_LABELS.values():
-        assert str(label) in header
+    with translation.override("en"):
+        assert {str(label) for label in METHOD_LABELS.values()} <= set(header)
     entries = {
         e.work.anonymous_code: e
         for e in SnapshotEntry.objects.filter(snapshot__round=data.round).select_related("work")
