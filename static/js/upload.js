@@ -265,6 +265,10 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    // Another uploader loaded before this file (straight to the bucket, say) took the form.
+    if (event.defaultPrevented) {
+      return;
+    }
     if (!form.matches || !form.matches("form[data-upload-url]") || !window.XMLHttpRequest) {
       return;
     }
