@@ -3,9 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,15 +29,15 @@ from certificates.services.issuing import (
 )
 from certificates.services.rendering import certificate_pdf, file_name
 from contest.errors import DomainError
-from contest.storage import private_path
+from reports.views.responses import generated_file_response
 
 PER_PAGE = 50
 
 
 def pdf_response(data: bytes, name: str, *, inline: bool = False) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    # Numbers may hold Chinese (e.g. "证字第{seq}号"): the header encodes them per RFC 6266.
+    response["Content-Disposition"] = content_disposition_header(not inline, name)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -131,11 +132,8 @@ def certificate_file_download(request, pk: int):
     generated = access_certificate_file(request.user, pk)
     if generated.state != generated.State.DONE or generated.is_expired:
         raise Http404
-    response = FileResponse(
-        open(private_path(generated.file), "rb"),  # noqa: SIM115 (FileResponse closes it)
-        as_attachment=True,
-        filename=generated.download_name,
-    )
+    # From the private folder, or a redirect to a short-lived URL of the bucket.
+    response = generated_file_response(request, generated)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -216,6 +216,19 @@ def test_entrant_downloads_own_certificates_and_nobody_elses(client, contest, wo
     assert issued[0].number not in client.get(reverse("my_certificates")).content.decode()
 
 
+def test_chinese_numbers_download_with_an_encoded_file_name(client, contest, organiser, work):
+    template(contest, numbering="证字第{seq:03d}号")
+    certificates_issue(contest=contest, actor=organiser)
+    certificate = Certificate.objects.order_by("seq").first()
+    assert certificate.number == "证字第001号"
+    client.force_login(work.entrant)
+    response = client.get(reverse("my_certificate_download", args=[certificate.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E8%AF%81%E5%AD%97%E7%AC%AC001%E5%8F%B7.pdf"
+    )
+
+
 def test_revoked_certificates_are_not_downloadable_by_the_entrant(client, organiser, work, issued):
     certificate_revoke(certificate=issued[0], actor=organiser, reason="错误")
     client.force_login(work.entrant)
