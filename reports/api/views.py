@@ -20,6 +20,7 @@ from reports.exporters.writers import CONTENT_TYPES
 from reports.models import GeneratedFile
 from reports.selectors import exports as selectors
 from reports.services import exports as services
+from reports.services.generated_files import generated_file_delete
 from reports.views.responses import export_response, generated_file_response
 
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The export file, sent at once.")
@@ -100,7 +101,8 @@ class GeneratedFilesView(ReportsView):
 
 
 class GeneratedFileView(ApiViewMixin, GenericAPIView):
-    """A generated file's state and progress (poll it); its creator only."""
+    """GET: a generated file's state and progress (poll it). DELETE: remove it now rather than
+    when it expires. Its creator only."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = shapes.GeneratedFileSerializer
@@ -111,6 +113,11 @@ class GeneratedFileView(ApiViewMixin, GenericAPIView):
     def get(self, request, pk: int):
         generated = selectors.access_generated_file(request.user, pk)
         return Response(shapes.GeneratedFileSerializer(generated).data)
+
+    @extend_schema(responses={204: None, **errors(401, 404)})
+    def delete(self, request, pk: int):
+        generated_file_delete(generated=selectors.access_generated_file(request.user, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class GeneratedFileDownloadView(ApiViewMixin, GenericAPIView):

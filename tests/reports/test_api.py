@@ -160,3 +160,16 @@ def test_the_list_of_files_keeps_its_query_count(data, organiser):
     response = client.get(url)
     assert response.json()["count"] == 4
     assert count_queries(lambda: client.get(url)) == one
+
+
+def test_the_creator_deletes_a_file(data, organiser):
+    from contest.storage import private_path
+
+    colleague = factories.OrganiserFactory(contest=data.round.contest).user
+    generated = _done_file(data, organiser)
+    path = private_path(generated.file)
+    url = f"{API}/generated-files/{generated.pk}/"
+    assert_error(client_for(colleague).delete(url), 404)
+    assert client_for(organiser).delete(url).status_code == 204
+    assert not GeneratedFile.objects.filter(pk=generated.pk).exists()
+    assert not path.exists()
