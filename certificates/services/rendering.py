@@ -110,7 +110,11 @@ def write_zip(ids: list[int], out, progress) -> int:
 
 
 def write_merged(ids: list[int], out, progress) -> int:
-    """One PDF with every certificate, one per page, in the order of `ids`."""
+    """One PDF with every certificate, one per page, in the order of `ids`.
+
+    reportlab keeps every page until the file is saved: about 13 KB of memory per page (26 MB
+    for 2,000, some 1.3 GB for 100,000). The ZIP, written certificate by certificate, stays flat.
+    """
     layouts, writer, done = _Layouts(), CertificateWriter(out, fonts()), 0
     for chunk in _chunks(ids):
         for certificate in chunk:
