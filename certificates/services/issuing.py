@@ -163,16 +163,9 @@ def certificates_issue(*, contest: Contest, actor: User) -> IssueReport:
         changed, ["fields", "holder", "award", "template"], batch_size=500
     )
     report.created, report.updated = len(new), len(changed)
-    report.unchanged = sum(
-        1
-        for key, history in existing.items()
-        if key in wanted and any(not c.is_revoked for c in history)
-    ) - len(changed)
-    report.stale = sum(
-        1
-        for key, history in existing.items()
-        if key not in wanted and any(not c.is_revoked for c in history)
-    )
+    live = {key for key, history in existing.items() if any(not c.is_revoked for c in history)}
+    report.unchanged = len(live & wanted) - len(changed)
+    report.stale = len(live - wanted)
     return report
 
 
