@@ -204,7 +204,10 @@ def upload_append(
         return upload
     check_editable(upload.work)
     with _locked(upload) as fh:
-        upload.refresh_from_db()
+        try:
+            upload.refresh_from_db()
+        except ResumableUpload.DoesNotExist as exc:  # ended while this request waited
+            raise UploadGone() from exc
         _reconcile(upload, fh)
         if _check_offset(upload, offset, content_length):
             return upload
