@@ -11,6 +11,9 @@ Invariants:
 - The last byte hands the whole file to `media.video_receive` / `media.attachment_receive`,
   the services of the plain upload: the same cap, sniffing, checks and judges' copies follow.
   A finished upload is finished once: asking again answers with the offset, makes nothing new.
+
+Partial files live on the private disk of the web server, whatever the storage of finished files:
+several web servers must share that disk (or the page uploads straight to the bucket instead).
 """
 
 import base64
