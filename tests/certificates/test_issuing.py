@@ -146,3 +146,13 @@ def test_issuing_without_a_template_is_refused(contest, organiser):
     awarded_work(contest)
     with pytest.raises(Conflict):
         certificates_issue(contest=contest, actor=organiser)
+
+
+def test_certificates_whose_award_went_are_reported_not_revoked(contest, organiser):
+    template(contest)
+    awarded_work(contest, co_authors=("欧阳燚",))
+    certificates_issue(contest=contest, actor=organiser)
+    Award.objects.all().delete()  # the awards were unconfirmed
+    report = certificates_issue(contest=contest, actor=organiser)
+    assert (report.created, report.unchanged, report.stale) == (0, 0, 2)
+    assert Certificate.objects.filter(state="issued", award=None).count() == 2
