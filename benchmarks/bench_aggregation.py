@@ -63,7 +63,7 @@ def configure(directory: str) -> str:
 
 
 def insert(model, fields: list[str], rows) -> None:
-    """Raw multi-row INSERTs of tuples in `fields` order (no model instances)."""
+    """Raw multi-row INSERTs (COPY on PostgreSQL) of tuples in `fields` order."""
     from django.db import connection
 
     quote = connection.ops.quote_name
@@ -73,6 +73,11 @@ def insert(model, fields: list[str], rows) -> None:
     rows = list(rows)
     step = max(1, min(BATCH, 30_000 // len(fields)))  # stay under parameter limits
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
         for start in range(0, len(rows), step):
             chunk = rows[start : start + step]
             values = ", ".join([mark] * len(chunk))
@@ -319,6 +324,8 @@ def cleanup(round_) -> None:
     """On PostgreSQL, remove the throwaway contest (the SQLite file goes with its folder)."""
     from django.db import connection
 
+    from contest.models import User
+
     if connection.vendor == "sqlite":
         return
     contest = round_.contest
@@ -335,6 +342,7 @@ def cleanup(round_) -> None:
     round_.delete()
     contest.works.all()._raw_delete(using="default")
     contest.delete()
+    User.objects.filter(email__endswith=f"@{contest.slug}.example.cn")._raw_delete(using="default")
 
 
 def main() -> None:

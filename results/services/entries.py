@@ -58,9 +58,12 @@ def judge_sheets(inputs: RoundInputs) -> pd.DataFrame:
     """Every submitted sheet and arbitrator's score with ``counted`` and ``arbitrator`` flags:
     work, judge (user id), total, counted, arbitrator."""
     counted = inputs.counted[["work", "judge"]].assign(counted=True)
-    sheets = inputs.totals[["work", "judge", "total"]]
-    sheets = sheets.merge(counted, how="left", on=["work", "judge"])
-    sheets["counted"] = sheets["counted"].fillna(False).astype(bool)
+    sheets = inputs.totals[["work", "judge", "total"]].copy()
+    if inputs.divergent or inputs.arbitrated:
+        sheets = sheets.merge(counted, how="left", on=["work", "judge"])
+        sheets["counted"] = sheets["counted"].fillna(False).astype(bool)
+    else:  # without cases every sheet with a total counts: no merge of 500,000 rows
+        sheets["counted"] = sheets["total"].notna()
     sheets["arbitrator"] = False
     if inputs.arbitrated:
         arb = pd.DataFrame(
@@ -71,7 +74,10 @@ def judge_sheets(inputs: RoundInputs) -> pd.DataFrame:
         arb["counted"] = flagged["counted"].fillna(False).astype(bool).to_numpy()
         arb["arbitrator"] = True
         sheets = pd.concat([sheets, arb], ignore_index=True)
-    return sheets.sort_values(["work", "arbitrator", "judge"], kind="mergesort")
+    order = np.lexsort(
+        [sheets["judge"].to_numpy(), sheets["arbitrator"].to_numpy(), sheets["work"].to_numpy()]
+    )
+    return sheets.iloc[order]
 
 
 def _join_runs(keys: np.ndarray, texts: list[str]) -> dict[int, str]:

@@ -169,22 +169,28 @@ def snapshot_freeze(*, round: Round, actor: User) -> ResultSnapshot:
 
 
 def _write_entries(snapshot: ResultSnapshot, rows: pd.DataFrame) -> None:
-    """Insert the entries with multi-row parameterised INSERTs (no model instances), a few
-    thousand rows per statement (under the engines' parameter limits)."""
+    """Insert the entries without model instances: COPY on PostgreSQL, elsewhere multi-row
+    parameterised INSERTs of a few thousand rows (under the engines' parameter limits)."""
     meta = SnapshotEntry._meta
     quote = connection.ops.quote_name
     fields = ["snapshot", *rows.columns]
     names = ", ".join(quote(meta.get_field(name).column) for name in fields)
-    mark = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    step = 30_000 // len(fields)
     values = [[snapshot.pk] * len(rows), *(rows[c].tolist() for c in rows.columns)]
     records = list(zip(*values, strict=True))
+    table = quote(meta.db_table)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for record in records:
+                    copy.write_row(record)
+            return
+        mark = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        step = 30_000 // len(fields)
         for start in range(0, len(records), step):
             chunk = records[start : start + step]
             # Table and column names come from the model's _meta, values are parameters.
-            rows_sql = ", ".join([mark] * len(chunk))
-            sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES {rows_sql}"  # noqa: S608
+            marks = ", ".join([mark] * len(chunk))
+            sql = f"INSERT INTO {table} ({names}) VALUES {marks}"  # noqa: S608
             cursor.execute(sql, [value for record in chunk for value in record])
 
 

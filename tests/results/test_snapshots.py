@@ -211,3 +211,21 @@ def test_unfreeze_discards_the_snapshot():
     assert not ResultSnapshot.objects.exists() and not SnapshotEntry.objects.exists()
     with pytest.raises(Conflict):
         snapshot_unfreeze(round=round_)
+
+
+def test_hash_ignores_row_order_and_dtypes():
+    from results.services.aggregation import load_inputs
+    from results.services.snapshots import input_hash, snapshot_params
+
+    round_, _works, _ = rf.scored_round(
+        {"A": {"j1": [8, 1], "j2": [6, 2]}, "B": {"j1": [9, 3], "j2": [5, 4]}},
+        criteria=((10, 1), (10, 2)),
+    )
+    inputs = load_inputs(round_)
+    params = snapshot_params(inputs)
+    first = input_hash(inputs, "mean", params)
+    inputs.scores = inputs.scores.sample(frac=1, random_state=3).astype({"value": "float32"})
+    inputs.totals = inputs.totals.iloc[::-1]
+    assert input_hash(inputs, "mean", params) == first
+    inputs.scores.loc[inputs.scores.index[0], "value"] += 0.5
+    assert input_hash(inputs, "mean", params) != first
