@@ -129,13 +129,11 @@ def certificate_file_state(request, pk: int):
 
 @login_required
 def certificate_file_download(request, pk: int):
+    """The batch file, locally or from the bucket (reports serves every generated file)."""
     generated = access_certificate_file(request.user, pk)
-    if generated.state != generated.State.DONE or generated.is_expired:
+    if generated.is_expired:
         raise Http404
-    # From the private folder, or a redirect to a short-lived URL of the bucket.
-    response = generated_file_response(request, generated)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return generated_file_response(request, generated)
 
 
 def _detail(request, certificate, form=None, action=""):
