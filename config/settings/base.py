@@ -334,6 +334,14 @@ SECURE_CSP = {
     "object-src": ["'none'"],
     "frame-ancestors": ["'none'"],
 }
+# With files in a bucket, pages play and show them from presigned URLs and upload parts to it:
+# the bucket's origin as browsers see it (S3_BROWSER_ORIGIN, else the endpoint's), e.g.
+# https://microvideo.s3.eu-west-1.amazonaws.com for AWS's virtual-hosted addresses.
+S3_BROWSER_ORIGIN = env.str("S3_BROWSER_ORIGIN", default="") or S3_ENDPOINT_URL
+if S3_BUCKET and S3_BROWSER_ORIGIN:
+    SECURE_CSP["connect-src"] = ["'self'", S3_BROWSER_ORIGIN]
+    SECURE_CSP["img-src"].append(S3_BROWSER_ORIGIN)
+    SECURE_CSP["media-src"].append(S3_BROWSER_ORIGIN)
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ from contest.errors import DomainError
 from contest.forms.base import add_domain_error
 from contest.forms.works import SubmitForm, WorkForm, co_author_formset
 from contest.media.errors import MediaRejected
+from contest.media.store import store
 from contest.models import ProcessingState, Work
 from contest.models.contests import AttachmentKind
 from contest.selectors import (
@@ -202,6 +203,8 @@ def work_detail(request, pk: int):
         "co_authors": work.co_authors.all(),
         "is_entrant": is_entrant,
         "can_edit": editable,
+        # Files in a bucket: the page uploads straight to it (static/js/upload_s3.js).
+        "direct_uploads": editable and store().remote,
         "can_withdraw": is_entrant and services.can_withdraw(work),
         "missing": services.missing_for_submission(work) if editable else [],
         "submit_form": SubmitForm(),

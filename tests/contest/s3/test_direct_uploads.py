@@ -14,8 +14,8 @@ from pypdf import PdfReader, PdfWriter
 from contest.models import Attachment, ProcessingState, VideoAsset
 from tests import factories
 from tests import work_factories as wf
-from tests.contest.s3.conftest import PART_SIZE, keys
 from tests.media_clips import make_clip
+from tests.s3_endpoint import PART_SIZE, keys
 
 pytestmark = pytest.mark.django_db
 ORIGINAL_NAME = "王喆-勾股定理-第一中学.mp4"

@@ -20,7 +20,7 @@ from reports.models import GeneratedFile
 from reports.services.generated_files import generated_files_clean
 from tests import factories
 from tests.certificates_factories import awarded_work, image_upload, template
-from tests.contest.s3.conftest import keys
+from tests.s3_endpoint import keys
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from judging.models import RoundWork
 from tests import factories
 from tests import judging_factories as jf
 from tests import work_factories as wf
-from tests.contest.s3.conftest import keys
 from tests.media_clips import make_clip
+from tests.s3_endpoint import keys
 
 pytestmark = pytest.mark.django_db
 ORIGINAL_NAME = "王喆-勾股定理-第一中学.mp4"
