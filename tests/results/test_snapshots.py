@@ -229,3 +229,21 @@ def test_hash_ignores_row_order_and_dtypes():
     assert input_hash(inputs, "mean", params) == first
     inputs.scores.loc[inputs.scores.index[0], "value"] += 0.5
     assert input_hash(inputs, "mean", params) != first
+
+
+def test_pools_in_the_snapshot_and_a_used_pool_cannot_be_deleted():
+    from results.models import Pool, PoolCategory
+    from results.services.pools import pool_delete
+
+    round_, works, judges = rf.scored_round({"A": {"j1": [5]}, "B": {"j1": [7]}})
+    other = factories.CategoryFactory(contest=round_.contest)
+    c = rf.work(round_, other)
+    rf.sheet(round_, c, judges["j1"], [6])
+    pool = Pool.objects.create(contest=round_.contest, name="合并")
+    PoolCategory.objects.create(pool=pool, category=works["A"].category)
+    PoolCategory.objects.create(pool=pool, category=other)
+    got = entries(snapshot_freeze(round=round_, actor=factories.UserFactory()))
+    assert {e.pool_id for e in got.values()} == {pool.pk}
+    assert [got[w.pk].rank for w in (works["B"], c, works["A"])] == [1, 2, 3]
+    with pytest.raises(Conflict):
+        pool_delete(pool=pool)
