@@ -15,10 +15,9 @@ import tempfile
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
 
 from django.conf import settings
-from django.core.files import File
+from django.core.files.base import ContentFile, File
 from django.http import HttpResponse, HttpResponseRedirect
 
 from contest.media.files import atomic_destination
@@ -85,11 +84,8 @@ class LocalStore:
         """A lasting local path of an unchanging file (certificate images)."""
         return private_path(name)
 
-    def open(self, name: str) -> BinaryIO:
-        return open(private_path(name), "rb")
-
     def read_head(self, name: str, size: int) -> bytes:
-        with self.open(name) as file:
+        with open(private_path(name), "rb") as file:
             return file.read(size)
 
     def size(self, name: str) -> int:
@@ -153,8 +149,6 @@ class S3Store:
         Path(path).unlink(missing_ok=True)
 
     def put_bytes(self, name: str, data: bytes) -> None:
-        from django.core.files.base import ContentFile
-
         self.storage.save(name, ContentFile(data))
 
     @contextlib.contextmanager
@@ -186,9 +180,6 @@ class S3Store:
             finally:
                 Path(partial).unlink(missing_ok=True)
         return path
-
-    def open(self, name: str) -> BinaryIO:
-        return self.client.get_object(Bucket=self.bucket, Key=name)["Body"]
 
     def read_head(self, name: str, size: int) -> bytes:
         found = self.client.get_object(Bucket=self.bucket, Key=name, Range=f"bytes=0-{size - 1}")

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from contest.media.store import store
 from contest.models import ProcessingState, VideoAsset
+from contest.services.media import video_full_copy
 from judging.models import RoundWork
 from tests import factories
 from tests import judging_factories as jf
@@ -149,3 +150,10 @@ def test_replacing_a_video_deletes_the_old_objects(s3, video, tmp_path):
     assert response.status_code == 201
     assert not old & set(keys(s3))
     assert not store().exists(video.file)
+
+
+def test_the_copy_that_keeps_the_title_card_is_made_into_the_bucket_once(s3, video):
+    assert video_full_copy(video_id=video.pk)
+    video.refresh_from_db()
+    assert video.full_file in keys(s3) and video.full_file != video.blind_file
+    assert not video_full_copy(video_id=video.pk)  # it exists: nothing to do
