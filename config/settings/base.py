@@ -209,7 +209,8 @@ S3_BUCKET = env.str("S3_BUCKET", default="")
 S3_ENDPOINT_URL = env.str("S3_ENDPOINT_URL", default="")
 S3_REGION = env.str("S3_REGION", default="")
 S3_ADDRESSING_STYLE = env.str("S3_ADDRESSING_STYLE", default="")
-S3_PRESIGN_SECONDS = env.int("S3_PRESIGN_SECONDS", default=300)
+# A video player keeps seeking with the URL it was sent to: long enough to watch one video.
+S3_PRESIGN_SECONDS = env.int("S3_PRESIGN_SECONDS", default=900)
 # Browser uploads go in parts of this size (S3 wants at least 5 MB but for the last).
 S3_PART_SIZE = env.int("S3_PART_SIZE_MB", default=16) * 1024 * 1024
 AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="")

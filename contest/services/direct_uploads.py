@@ -172,13 +172,15 @@ def direct_upload_complete(*, ticket: Ticket, work: Work) -> VideoAsset | Attach
         message = _("The parts received do not add up to the file's size. Please upload again.")
         raise ValidationFailed(message, code="size_mismatch", fields={"file": [message]})
     _join(bucket, ticket, parts)
+    received = ReceivedFile(name=ticket.key, size=ticket.size, sha256="")
     try:
         _check_object(bucket, ticket, upload_limit(work, ticket.kind))
-    except DomainError:
+        return upload_record(
+            work=work, kind=ticket.kind, received=received, original_name=ticket.name
+        )
+    except DomainError:  # refused, or the work stopped being editable meanwhile: keep nothing
         bucket.delete(ticket.key)
         raise
-    received = ReceivedFile(name=ticket.key, size=ticket.size, sha256="")
-    return upload_record(work=work, kind=ticket.kind, received=received, original_name=ticket.name)
 
 
 def _join(bucket: S3Store, ticket: Ticket, parts: list[dict]) -> None:
