@@ -2,7 +2,9 @@
 browser PUTs slices to presigned part URLs on the local S3 endpoint, our server only signs and
 checks; then the judges' copy plays in the preview from a presigned URL, under the strict CSP."""
 
+import time
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -71,3 +73,62 @@ def test_the_browser_uploads_in_parts_to_the_bucket_and_plays_the_copy(
     assert 3.0 < duration < 4.0
     assert refused == []
     screenshot("s3-upload-ready")
+
+
+def test_a_dropped_part_is_sent_again_and_a_closed_page_resumes_with_the_missing_parts(
+    live_server, page, s3, bucket_csp, work, tmp_path
+):
+    clip = make_clip(tmp_path / "微课.mp4", seconds=4, width=320, height=240)
+    log_in(page, live_server, work.entrant)
+    held = []
+
+    def first_page_network(route):
+        number = int(parse_qs(urlsplit(route.request.url).query).get("partNumber", ["0"])[0])
+        if route.request.method == "PUT" and number == 1 and not held:
+            held.append(number)
+            route.abort("connectionreset")  # dropped once: retried with a fresh URL
+        elif route.request.method == "PUT" and number >= 3:
+            held.append(number)  # never answered, as on a network that went away
+        else:
+            route.continue_()
+
+    page.route(f"{s3.meta.endpoint_url}/**", first_page_network)
+    page.goto(f"{live_server.url}/works/{work.pk}/")
+    form = page.locator("form[data-upload-kind=video]")
+    form.locator("input[type=file]").set_input_files(str(clip))
+    form.locator("button[type=submit]").click()
+    upload = wait_for(page, lambda: s3.list_multipart_uploads(Bucket=s3.bucket).get("Uploads"))[0]
+    wait_for(page, lambda: len(parts_held(s3, upload)) == 2)
+    assert parts_held(s3, upload) == [1, 2] and held[0] == 1
+    page.close()
+
+    again = page.context.new_page()  # the same browser: localStorage keeps the ticket
+    sent = []
+    again.on("request", lambda r: sent.append(r.url) if r.method == "PUT" else None)
+    again.goto(f"{live_server.url}/works/{work.pk}/")
+    form = again.locator("form[data-upload-kind=video]")
+    form.locator("input[type=file]").set_input_files(str(clip))
+    with again.expect_navigation(timeout=60_000):
+        form.locator("button[type=submit]").click()
+    numbers = sorted(int(parse_qs(urlsplit(url).query)["partNumber"][0]) for url in sent)
+    # Only what the bucket lacked: never parts 1 and 2 again, and the parts the first page never
+    # got to (parts still hanging when it closed may have arrived meanwhile).
+    assert numbers and not {1, 2} & set(numbers) and max(numbers) == max(held + numbers)
+    video = VideoAsset.objects.get(work=work)
+    assert video.state == ProcessingState.READY
+    assert s3.get_object(Bucket=s3.bucket, Key=video.file)["Body"].read() == clip.read_bytes()
+
+
+def parts_held(s3, upload) -> list[int]:
+    found = s3.list_parts(Bucket=s3.bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+    return [part["PartNumber"] for part in found.get("Parts", [])]
+
+
+def wait_for(page, check, seconds: float = 20):
+    """Poll `check` while the browser runs (Playwright handles routes only inside its calls)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        page.wait_for_timeout(100)
+    raise AssertionError("timed out")
