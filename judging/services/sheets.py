@@ -9,6 +9,8 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import DecimalField, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -323,10 +325,13 @@ def playback_record(*, assignment: Assignment, actor: User, position, furthest) 
     # The columns keep hundredths: quantise after capping, so a huge exponent cannot overflow.
     position = min(position, cap).quantize(CENT)
     furthest = min(furthest, cap).quantize(CENT)
-    Assignment.objects.filter(pk=assignment.pk, played_seconds__lt=furthest).update(
-        played_seconds=furthest
+    # One UPDATE: a second one of the same row in the transaction makes PostgreSQL check the
+    # row's foreign keys again at commit (FOR KEY SHARE on the round), which then waits for an
+    # assignment run holding the round's lock (third marking runs the engine for seconds).
+    furthest = Value(furthest, output_field=DecimalField())
+    Assignment.objects.filter(pk=assignment.pk).update(
+        resume_at=position, played_seconds=Greatest("played_seconds", furthest)
     )
-    Assignment.objects.filter(pk=assignment.pk).update(resume_at=position)
     assignment.refresh_from_db()
     return assignment
 
