@@ -5,6 +5,8 @@ a plain cursor: no model instances, no per-value Decimal conversion (values are 
 SQL), straight into numpy columns.
 """
 
+import gc
+
 import numpy as np
 import pandas as pd
 from django.db import connection
@@ -40,12 +42,21 @@ def read_frame(queryset: QuerySet, columns: list[str], dtypes: dict[str, str]) -
     dtype = np.dtype([(c, "f8" if dtypes[c] == "float" else dtypes[c]) for c in columns])
     sql, params = queryset.query.sql_with_params()
     parts = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(CHUNK):
-            parts.append(_chunk(rows, dtype))
+    # Millions of short-lived row tuples would set off the cyclic garbage collector over and
+    # over (they hold no cycles): pause it while reading.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(CHUNK):
+                parts.append(_chunk(rows, dtype))
+    finally:
+        if collecting:
+            gc.enable()
     table = np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
-    return pd.DataFrame({name: table[name] for name in columns})
+    # copy=False: no consolidation of the columns into one block (a copy of every value).
+    return pd.DataFrame({name: np.ascontiguousarray(table[name]) for name in columns}, copy=False)
 
 
 def submitted_sheets(round_: Round) -> pd.DataFrame:
@@ -94,7 +105,8 @@ def submitted_scores(round_: Round, sheets: pd.DataFrame | None = None) -> pd.Da
             "judge": sheets["judge"].to_numpy()[at][known],
             "criterion": scores["criterion"].to_numpy()[known],
             "value": scores["value"].to_numpy()[known],
-        }
+        },
+        copy=False,
     )
 
 

@@ -169,8 +169,8 @@ def snapshot_freeze(*, round: Round, actor: User) -> ResultSnapshot:
 
 
 def _write_entries(snapshot: ResultSnapshot, rows: pd.DataFrame) -> None:
-    """Insert the entries without model instances: COPY on PostgreSQL, elsewhere multi-row
-    parameterised INSERTs of a few thousand rows (under the engines' parameter limits)."""
+    """Insert the entries without model instances: COPY on PostgreSQL, elsewhere one
+    parameterised INSERT executed for every row."""
     meta = SnapshotEntry._meta
     quote = connection.ops.quote_name
     fields = ["snapshot", *rows.columns]
@@ -184,14 +184,10 @@ def _write_entries(snapshot: ResultSnapshot, rows: pd.DataFrame) -> None:
                 for record in records:
                     copy.write_row(record)
             return
-        mark = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        step = 30_000 // len(fields)
-        for start in range(0, len(records), step):
-            chunk = records[start : start + step]
-            # Table and column names come from the model's _meta, values are parameters.
-            marks = ", ".join([mark] * len(chunk))
-            sql = f"INSERT INTO {table} ({names}) VALUES {marks}"  # noqa: S608
-            cursor.execute(sql, [value for record in chunk for value in record])
+        # One short statement for all rows: the driver binds each row in C.
+        marks = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 — names from _meta
+        cursor.executemany(sql, records)
 
 
 @transaction.atomic
