@@ -1,8 +1,10 @@
 """After the load test: is every write the simulated people were told succeeded in the database
 exactly once, and nothing else?
 
-    check.py baseline STATE.json            before the run: the last revision and video ids
-    check.py verify STATE.json RECORD.json  after it: compare with the locustfile's record
+    check.py STATE.json RECORD.json
+
+STATE.json (prepare.py) holds the last revision and video ids before the run; RECORD.json is
+what the locustfile was told.
 
 Checks: every confirmed submit is a submitted sheet with exactly one "submit" revision, and no
 submit happened that was not confirmed (a duplicate); every confirmed autosave is exactly one
@@ -29,14 +31,6 @@ from django.db.models import Count, F, Max, Min  # noqa: E402
 
 from contest.models import VideoAsset  # noqa: E402
 from judging.models import ScoreRevision, ScoreSheet  # noqa: E402
-
-
-def baseline(path: str) -> None:
-    state = {
-        "revision": ScoreRevision.objects.aggregate(m=Max("pk"))["m"] or 0,
-        "video": VideoAsset.objects.aggregate(m=Max("pk"))["m"] or 0,
-    }
-    Path(path).write_text(json.dumps(state))
 
 
 def verify(state_path: str, record_path: str, wait: float = 180) -> bool:
@@ -132,7 +126,4 @@ def _uploads(after: int, confirmed: list[str], wait: float) -> bool:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "baseline":
-        baseline(sys.argv[2])
-    else:
-        sys.exit(0 if verify(sys.argv[2], sys.argv[3]) else 1)
+    sys.exit(0 if verify(sys.argv[1], sys.argv[2]) else 1)

@@ -8,12 +8,13 @@ passes the manifest and a small real video in the environment:
 - LOAD_DURATION: seconds measured once everyone is logged in; LOAD_MAX_REQUESTS: a budget;
 - LOAD_THINK: "min,max" seconds a judge pauses between two actions (default "1,3").
 
-A judge logs in with the login form, then repeatedly opens the queue page, opens the first
+A judge signs in (the first LOAD_FORM_LOGINS judges with the login form, the others with a
+session prepare.py made), then repeatedly opens the queue page, opens the first
 unfinished work's scoring page, types scores (each change an htmx autosave, as
 static/js/scoring.js sends it), reports video playback as static/js/player.js does, and
 submits the sheet with the form's submit button. An entrant logs in and PUTs the clip to the
 plain upload endpoint now and then. Logins (PBKDF2, on purpose slow) happen first; the
-statistics are reset when everyone is in, and the login figures are printed separately.
+statistics are reset when everyone is in, and the login figures are kept separately.
 """
 
 import json
@@ -49,10 +50,29 @@ RECORD = {"autosaves": Counter(), "submits": [], "uploads": [], "unknown": [], "
 ACCOUNTS = {"judge": iter(MANIFEST["judges"]), "uploader": iter(MANIFEST["uploads"])}
 SETTLED = {"logins": 0}
 MEASURING = Event()
+STOPPING = Event()
+IN_FLIGHT: Counter = Counter()  # writes sent and not answered yet
 
 
 def think() -> None:
+    """A judge's pause; at the end of the run a judge stops here, between two requests."""
     gevent.sleep(random.uniform(*THINK))
+    if STOPPING.is_set():
+        raise StopUser()
+
+
+class Write:
+    """A write the check will look for: in flight until answered; never answered, unknown."""
+
+    def __init__(self, kind: str, pk: int) -> None:
+        self.key = (kind, pk)
+
+    def __enter__(self):
+        IN_FLIGHT[self.key] += 1
+        return self
+
+    def __exit__(self, *exc):
+        IN_FLIGHT[self.key] -= 1
 
 
 class Browser(HttpUser):
@@ -63,6 +83,12 @@ class Browser(HttpUser):
         return random.uniform(*THINK)
 
     def log_in(self, email: str) -> None:
+        """Through the login form, or (prepare.py) with a session made before the test."""
+        session = MANIFEST["sessions"].get(email)
+        if session:
+            self.client.cookies.set("sessionid", session)
+            self.settle(refused=False)
+            return
         page = self.client.get("/accounts/login/", name="login page")
         token = CSRF.search(page.text).group(1)
         form = {"username": email, "password": MANIFEST["password"], "csrfmiddlewaretoken": token}
@@ -72,6 +98,10 @@ class Browser(HttpUser):
             refused = answer.status_code != 302
             if refused:
                 answer.failure(f"login refused: {answer.status_code}")
+        self.settle(refused=refused)
+
+    def settle(self, *, refused: bool) -> None:
+        """Wait until everyone is signed in; the last one starts the measured phase."""
         SETTLED["logins"] += 1
         if SETTLED["logins"] == JUDGES + UPLOADERS:
             start_measuring(self.environment)
@@ -102,7 +132,17 @@ def start_measuring(environment) -> None:
     environment.stats.reset_all()
     RECORD["measured_from"] = time.time()
     MEASURING.set()
-    gevent.spawn_later(DURATION, environment.runner.quit)
+    gevent.spawn_later(DURATION, stop, environment)
+
+
+def stop(environment) -> None:
+    """Let every simulated person finish the request they are in, then quit."""
+    STOPPING.set()
+    RECORD["measured_until"] = time.time()
+    deadline = time.time() + 60
+    while +IN_FLIGHT and time.time() < deadline:
+        gevent.sleep(0.5)
+    environment.runner.quit()
 
 
 class Judge(Browser):
@@ -114,6 +154,8 @@ class Judge(Browser):
     @task
     def score_a_work(self):
         self.spent()
+        if STOPPING.is_set():
+            raise StopUser()
         queue = self.client.get(f"/judging/rounds/{MANIFEST['round']}/", name="queue page")
         found = FIRST_WORK.search(queue.text)
         if found is None:
@@ -139,13 +181,16 @@ class Judge(Browser):
         self.submit(pk, form)
 
     def autosave(self, pk: int, form: dict) -> None:
-        with self.client.post(
-            f"/judging/assignments/{pk}/autosave/",
-            form,
-            headers=HTMX | {"HX-Current-URL": f"{self.host}/judging/assignments/{pk}/"},
-            name="autosave",
-            catch_response=True,
-        ) as answer:
+        with (
+            Write("autosave", pk),
+            self.client.post(
+                f"/judging/assignments/{pk}/autosave/",
+                form,
+                headers=HTMX | {"HX-Current-URL": f"{self.host}/judging/assignments/{pk}/"},
+                name="autosave",
+                catch_response=True,
+            ) as answer,
+        ):
             version = VERSION.search(answer.text or "")
             if answer.status_code == 200 and version:
                 form["version"] = version.group(1)
@@ -169,13 +214,16 @@ class Judge(Browser):
                 answer.failure(f"playback refused: {answer.status_code}")
 
     def submit(self, pk: int, form: dict) -> None:
-        with self.client.post(
-            f"/judging/assignments/{pk}/submit/",
-            form,
-            name="submit",
-            allow_redirects=False,
-            catch_response=True,
-        ) as answer:
+        with (
+            Write("submit", pk),
+            self.client.post(
+                f"/judging/assignments/{pk}/submit/",
+                form,
+                name="submit",
+                allow_redirects=False,
+                catch_response=True,
+            ) as answer,
+        ):
             if answer.status_code == 302:
                 RECORD["submits"].append(pk)
             elif answer.status_code == 0:
@@ -192,6 +240,8 @@ class Entrant(Browser):
         account = next(ACCOUNTS["uploader"])
         self.work = account["work"]
         self.log_in(account["email"])
+        # The work's page, where the upload starts (and the CSRF cookie comes from).
+        self.client.get(f"/works/{self.work}/", name="work page")
 
     def wait_time(self):
         return random.uniform(10, 30)
@@ -199,17 +249,22 @@ class Entrant(Browser):
     @task
     def upload(self):
         self.spent()
-        with self.client.put(
-            f"/media/works/{self.work}/video",
-            data=CLIP,
-            headers={
-                "X-CSRFToken": self.csrf(),
-                "Content-Type": "video/mp4",
-                "X-File-Name": "lesson.mp4",
-            },
-            name="upload",
-            catch_response=True,
-        ) as answer:
+        if STOPPING.is_set():
+            raise StopUser()
+        with (
+            Write("upload", self.work),
+            self.client.put(
+                f"/media/works/{self.work}/video",
+                data=CLIP,
+                headers={
+                    "X-CSRFToken": self.csrf(),
+                    "Content-Type": "video/mp4",
+                    "X-File-Name": "lesson.mp4",
+                },
+                name="upload",
+                catch_response=True,
+            ) as answer,
+        ):
             if answer.status_code == 201:
                 RECORD["uploads"].append(answer.json()["id"])
             elif answer.status_code == 0:
@@ -221,7 +276,8 @@ class Entrant(Browser):
 
 @events.quitting.add_listener
 def write_record(environment, **_kw):
-    RECORD["measured_until"] = time.time()
+    RECORD.setdefault("measured_until", time.time())
+    RECORD["unknown"] += [list(key) for key, n in IN_FLIGHT.items() for _ in range(n)]
     RECORD["autosaves"] = {str(pk): n for pk, n in RECORD["autosaves"].items()}
     with open(os.environ["LOAD_RECORD"], "w", encoding="utf-8") as out:
         json.dump(RECORD, out, indent=1)
