@@ -48,8 +48,8 @@ e2e: $(VENV)/.dev setup
 
 ## make messages: extract new strings into locale/zh_Hans (needs GNU gettext; developers only).
 messages: $(VENV)/.dev
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=static/vendor
-	$(BIN)/python manage.py makemessages -d djangojs -l zh_Hans --no-obsolete --ignore=.venv --ignore=static/vendor --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=static/vendor --ignore=staticfiles --ignore=tests --ignore=benchmarks --ignore=deploy
+	$(BIN)/python manage.py makemessages -d djangojs -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=static/vendor --ignore=staticfiles --ignore=tests --ignore=benchmarks
 
 clean:
 	rm -rf $(VENV) staticfiles var/test-db-*.sqlite3

@@ -9,6 +9,7 @@ from .aggregate import (
     mean,
     median,
     recommend,
+    recommendation,
     trimmed_mean,
     zscore_calibrated,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "mean",
     "median",
     "recommend",
+    "recommendation",
     "spread",
     "trimmed_mean",
     "zscore_calibrated",

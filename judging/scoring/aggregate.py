@@ -238,8 +238,56 @@ def all_methods(df: pd.DataFrame, min_sheets: int = 5) -> pd.DataFrame:
     return out.reindex(columns=list(METHODS))
 
 
+# Why a method is recommended, by reason code; the values are named in `recommendation`.
+REASONS = {
+    "no_sheets": "no sheets",
+    "one_judge": "only one judge",
+    "all_equal": "all totals are equal",
+    "levels_close": (
+        "judge levels differ by {gap:.2f}, under {threshold} × the spread of totals ({spread:.2f})"
+    ),
+    "bias_model": (
+        "judge levels differ by {gap:.2f} and every work was scored by ≥ 2 judges in one "
+        "connected design"
+    ),
+    "zscore": "judge means differ by {gap:.2f} and every judge has ≥ {min_sheets} sheets",
+    "not_enough": (
+        "judge levels differ by {gap:.2f} but the design is not connected and some judges have "
+        "fewer than {min_sheets} sheets"
+    ),
+}
+
+
+def recommendation(
+    df: pd.DataFrame, min_sheets: int = 5, threshold: float = 0.5
+) -> tuple[str, str, dict]:
+    """Suggest a method: ``(method, reason code, values)`` — see `REASONS` for the codes and
+    `recommend` for the rule. The values (gap, spread, threshold, min_sheets) let a caller word
+    the reason in the reader's language."""
+    values = {"gap": 0.0, "spread": 0.0, "threshold": threshold, "min_sheets": min_sheets}
+    d = clean(df)
+    if d.empty:
+        return "mean", "no_sheets", values
+    if d["judge"].nunique() < 2:
+        return "mean", "one_judge", values
+    spread = d["total"].std(ddof=1)
+    if not np.isfinite(spread) or spread <= 0:
+        return "mean", "all_equal", values
+    connected = is_connected(d)
+    effects = judge_bias_model(d)[1] if connected else d.groupby("judge")["total"].mean()
+    values.update(gap=float(effects.max() - effects.min()), spread=float(spread))
+    if values["gap"] < threshold * spread:
+        return "mean", "levels_close", values
+    if connected and (d.groupby("work").size() >= 2).all():
+        return "judge_bias_model", "bias_model", values
+    if (d.groupby("judge").size() >= min_sheets).all():
+        return "zscore_calibrated", "zscore", values
+    return "mean", "not_enough", values
+
+
 def recommend(df: pd.DataFrame, min_sheets: int = 5, threshold: float = 0.5) -> tuple[str, str]:
-    """Suggest a method and say why. The rule, in order:
+    """Suggest a method and say why (in English; see `recommendation` for a reason code).
+    The rule, in order:
 
     1. no sheets, or one judge only → ``mean``;
     2. the judges' levels "differ notably" when the range of the judge effects is at least
@@ -250,34 +298,5 @@ def recommend(df: pd.DataFrame, min_sheets: int = 5, threshold: float = 0.5) -> 
     4. notable and every judge has ≥ ``min_sheets`` sheets → ``zscore_calibrated``;
     5. otherwise → ``mean`` (not enough data to correct reliably).
     """
-    d = clean(df)
-    if d.empty:
-        return "mean", "no sheets"
-    if d["judge"].nunique() < 2:
-        return "mean", "only one judge"
-    spread = d["total"].std(ddof=1)
-    if not np.isfinite(spread) or spread <= 0:
-        return "mean", "all totals are equal"
-    connected = is_connected(d)
-    effects = judge_bias_model(d)[1] if connected else d.groupby("judge")["total"].mean()
-    gap = float(effects.max() - effects.min())
-    if gap < threshold * spread:
-        return "mean", (
-            f"judge levels differ by {gap:.2f}, under {threshold} × the spread of totals "
-            f"({spread:.2f})"
-        )
-    per_work = d.groupby("work").size()
-    if connected and (per_work >= 2).all():
-        return "judge_bias_model", (
-            f"judge levels differ by {gap:.2f} and every work was scored by ≥ 2 judges in one "
-            "connected design"
-        )
-    per_judge = d.groupby("judge").size()
-    if (per_judge >= min_sheets).all():
-        return "zscore_calibrated", (
-            f"judge means differ by {gap:.2f} and every judge has ≥ {min_sheets} sheets"
-        )
-    return "mean", (
-        f"judge levels differ by {gap:.2f} but the design is not connected and some judges have "
-        f"fewer than {min_sheets} sheets"
-    )
+    method, code, values = recommendation(df, min_sheets=min_sheets, threshold=threshold)
+    return method, REASONS[code].format(**values)

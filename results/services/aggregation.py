@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from contest.models import Work
 from judging.models import Round, RoundWork
-from judging.scoring import METHODS, all_methods, competition_rank, recommend
+from judging.scoring import METHODS, all_methods, competition_rank, recommendation
 from results.models import RankingSettings
 from results.selectors.frames import (
     case_inputs,
@@ -126,6 +127,36 @@ def _means_by_bincount(works, scores: pd.DataFrame, criteria, columns: list[str]
     )
 
 
+# The recommendation's reason, worded for the reader (codes from judging.scoring.recommendation).
+REASONS = {
+    "no_sheets": _("There are no submitted sheets yet."),
+    "one_judge": _("Only one judge has scored: there is nothing to calibrate against."),
+    "all_equal": _("Every total is the same."),
+    "levels_close": _(
+        "The judges' levels differ by %(gap).2f points, less than %(threshold)s × the spread "
+        "of all totals (%(spread).2f): the plain mean is fair."
+    ),
+    "bias_model": _(
+        "The judges' levels differ by %(gap).2f points and every work was scored by at least "
+        "two judges in one connected design: the judge-bias model separates a judge's level "
+        "from the works they happened to see."
+    ),
+    "zscore": _(
+        "The judges' means differ by %(gap).2f points and every judge has at least "
+        "%(min_sheets)s sheets: z-score calibration evens out their levels and scales."
+    ),
+    "not_enough": _(
+        "The judges' levels differ by %(gap).2f points, but the design is not connected and "
+        "some judges have fewer than %(min_sheets)s sheets: too little data to correct, so the "
+        "plain mean."
+    ),
+}
+
+
+def reason_text(code: str, values: dict) -> str:
+    return str(REASONS[code]) % values
+
+
 def chosen_method(settings: RankingSettings, recommended: str) -> str:
     return settings.method or recommended
 
@@ -135,7 +166,8 @@ def scores_from(inputs: RoundInputs) -> pd.DataFrame:
     counted = inputs.counted
     min_sheets = inputs.round.calibration_min_sheets
     methods = all_methods(counted, min_sheets=min_sheets)
-    recommended, reason = recommend(counted, min_sheets=min_sheets)
+    recommended, code, values = recommendation(counted, min_sheets=min_sheets)
+    reason = reason_text(code, values)
     out = inputs.works.set_index("work")
     refs = [inputs.pools[c] for c in out["category"]]
     out["pool_key"] = [r.key for r in refs]

@@ -27,6 +27,7 @@ def setup():
 
 def _client(client, user):
     client.force_login(user)
+    client.cookies["lang"] = "en"  # pages read English through the language cookie
     return client
 
 

@@ -111,7 +111,9 @@ def test_apply_sets_the_next_rounds_works(frozen):
 def test_apply_refuses_an_open_or_earlier_round(frozen):
     snapshot, _works = frozen
     contest = snapshot.round.contest
-    opened = jf.RoundFactory(contest=contest, state=Round.State.OPEN, order=50)
+    opened = jf.RoundFactory(
+        contest=contest, state=Round.State.OPEN, order=snapshot.round.order + 10
+    )
     with pytest.raises(Conflict):
         advancement_apply(
             snapshot=snapshot, to_round=opened, rule="top_n", value=1, actor=factories.UserFactory()

@@ -3,6 +3,7 @@
 import math
 
 import pytest
+from django.utils import translation
 
 from judging.models import DivergenceCase, Round
 from results.models import Pool, PoolCategory, RankingSettings
@@ -143,10 +144,13 @@ def test_all_scores_identical_and_none_values():
     # A submitted sheet without a total (NaN from the database) is ignored.
     extra = factories.UserFactory()
     rf.sheet(round_, works["A"], extra, [None])
-    frame = round_scores(round_)
+    with translation.override("en"):
+        frame = round_scores(round_)
     for method in ("mean", "median", "trimmed_mean", "zscore_calibrated", "judge_bias_model"):
         assert frame[method].tolist() == pytest.approx([5.0, 5.0])
-    assert frame.attrs["reason"] == "all totals are equal"
+    assert frame.attrs["reason"] == "Every total is the same."
+    with translation.override("zh-hans"):
+        assert round_scores(round_).attrs["reason"] == "所有总分都相同。"
 
 
 def test_judge_with_one_sheet_keeps_raw_totals():
