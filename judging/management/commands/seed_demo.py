@@ -4,12 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 from contest.demo import DEMO_PASSWORD, seed_demo
 from contest.models import User
 from judging.demo import seed_judging
+from judging.demo_past import seed_past_contest
 
 
 class Command(BaseCommand):
     help = (
         "Create (or complete) the demo contest, institutions, people, works and an open judging "
-        "round. Safe to run again."
+        "round, and last year's contest with a closed round. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         contest = summary.contest
         organiser = User.objects.get(email=summary.logins[1][1])
         seed_judging(contest, organiser)
+        seed_past_contest(organiser)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo contest: {contest.title} — {contest.categories.count()} categories"
