@@ -224,14 +224,18 @@ def judge_bias_model(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return quality, pd.Series(bias, index=pd.Index(judges, name="judge"), name="bias")
 
 
-def all_methods(df: pd.DataFrame, min_sheets: int = 5) -> pd.DataFrame:
-    """One column per method in `METHODS`, side by side, indexed by work."""
+def all_methods(
+    df: pd.DataFrame, min_sheets: int = 5, bias_fit: tuple[pd.Series, pd.Series] | None = None
+) -> pd.DataFrame:
+    """One column per method in `METHODS`, side by side, indexed by work. ``bias_fit``: the
+    `judge_bias_model` of the same data, when the caller has it already."""
+    df = clean(df)
     cols = [
         mean(df),
         trimmed_mean(df),
         median(df),
         zscore_calibrated(df, min_sheets=min_sheets),
-        judge_bias_model(df)[0],
+        (bias_fit or judge_bias_model(df))[0],
     ]
     out = pd.concat(cols, axis=1)
     out.index.name = "work"
@@ -259,11 +263,14 @@ REASONS = {
 
 
 def recommendation(
-    df: pd.DataFrame, min_sheets: int = 5, threshold: float = 0.5
+    df: pd.DataFrame,
+    min_sheets: int = 5,
+    threshold: float = 0.5,
+    bias_fit: tuple[pd.Series, pd.Series] | None = None,
 ) -> tuple[str, str, dict]:
     """Suggest a method: ``(method, reason code, values)`` — see `REASONS` for the codes and
     `recommend` for the rule. The values (gap, spread, threshold, min_sheets) let a caller word
-    the reason in the reader's language."""
+    the reason in the reader's language. ``bias_fit`` as in `all_methods`."""
     values = {"gap": 0.0, "spread": 0.0, "threshold": threshold, "min_sheets": min_sheets}
     d = clean(df)
     if d.empty:
@@ -274,7 +281,10 @@ def recommendation(
     if not np.isfinite(spread) or spread <= 0:
         return "mean", "all_equal", values
     connected = is_connected(d)
-    effects = judge_bias_model(d)[1] if connected else d.groupby("judge")["total"].mean()
+    if connected:
+        effects = (bias_fit or judge_bias_model(d))[1]
+    else:
+        effects = d.groupby("judge")["total"].mean()
     values.update(gap=float(effects.max() - effects.min()), spread=float(spread))
     if values["gap"] < threshold * spread:
         return "mean", "levels_close", values

@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from contest.models import Work
 from judging.models import Round, RoundWork
-from judging.scoring import METHODS, all_methods, competition_rank, recommendation
+from judging.scoring import (
+    METHODS,
+    all_methods,
+    competition_rank,
+    judge_bias_model,
+    recommendation,
+)
+from judging.scoring.aggregate import clean
 from results.models import RankingSettings
 from results.selectors.frames import (
     case_inputs,
@@ -165,8 +172,10 @@ def scores_from(inputs: RoundInputs) -> pd.DataFrame:
     """The per-work frame (see `round_scores`) computed from loaded inputs."""
     counted = inputs.counted
     min_sheets = inputs.round.calibration_min_sheets
-    methods = all_methods(counted, min_sheets=min_sheets)
-    recommended, code, values = recommendation(counted, min_sheets=min_sheets)
+    counted = clean(counted)
+    fit = judge_bias_model(counted)  # once, for the method and for the recommendation
+    methods = all_methods(counted, min_sheets=min_sheets, bias_fit=fit)
+    recommended, code, values = recommendation(counted, min_sheets=min_sheets, bias_fit=fit)
     reason = reason_text(code, values)
     out = inputs.works.set_index("work")
     refs = [inputs.pools[c] for c in out["category"]]
