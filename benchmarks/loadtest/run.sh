@@ -14,7 +14,8 @@
 # LOAD_FORM_LOGINS (20 judges log in through the form; the others get a session beforehand),
 # LOAD_DURATION (seconds measured after the logins, 240), LOAD_THINK ("1,3" seconds between a
 # judge's actions), LOAD_MAX_REQUESTS (200000), LOAD_PORT (8765), LOAD_REDIS_DB (12: the
-# queues; the cache uses the next one), GUNICORN_WORKERS (4), GUNICORN_THREADS (4).
+# queues; the cache uses the next one), GUNICORN_WORKERS (4), GUNICORN_THREADS (4),
+# GUNICORN_ARGS (more gunicorn options), LOAD_KEEP_DB=1 (keep the database afterwards).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -76,7 +77,9 @@ echo "   clip: $(stat -c %s "$OUT/clip.mp4") bytes"
 .venv/bin/python benchmarks/loadtest/prepare.py "$OUT/manifest.json" "$OUT/state.json" "$LOAD_FORM_LOGINS"
 
 echo "== Starting gunicorn ($GUNICORN_WORKERS workers × $GUNICORN_THREADS threads) and workers"
-.venv/bin/gunicorn -c deploy/gunicorn.conf.py >"$OUT/gunicorn.log" 2>&1 &
+# GUNICORN_ARGS: extra command-line options, e.g. "--worker-class sync" to compare.
+# shellcheck disable=SC2086
+.venv/bin/gunicorn -c deploy/gunicorn.conf.py ${GUNICORN_ARGS:-} >"$OUT/gunicorn.log" 2>&1 &
 web=$!
 pids+=("$web")
 .venv/bin/python manage.py run_worker --queue default >"$OUT/worker-default.log" 2>&1 &
