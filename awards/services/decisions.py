@@ -22,7 +22,7 @@ PRIZE = {Kind.TIER: "tier", Kind.TOP_PRIZE: "top_prize"}
 
 def _locked_scheme(scheme: AwardScheme) -> AwardScheme:
     return (
-        AwardScheme.objects.select_for_update()
+        AwardScheme.objects.select_for_update(of=("self",))
         .select_related("contest", "round")
         .prefetch_related("tiers__pool_values", "top_prizes")
         .get(pk=scheme.pk)

@@ -234,7 +234,7 @@ def tiers_set(*, scheme: AwardScheme, tiers: list[dict]) -> list[AwardTier]:
     # Names are unique per scheme: park the kept ones first so that two tiers may swap names.
     for tier, _p in rows:
         if tier.pk:
-            AwardTier.objects.filter(pk=tier.pk).update(name=f"\x00{tier.pk}")
+            AwardTier.objects.filter(pk=tier.pk).update(name=f"\u2060parked-{tier.pk}")
     for tier, _p in rows:
         _saved(tier)
     _forget_ties(scheme)

@@ -78,8 +78,8 @@ def test_pools_get_their_own_lines_and_per_pool_values():
     category = factories.CategoryFactory(contest=s.round.contest)
     other = [rf.work(s.round, category) for _ in range(4)]
     for work, total in zip(other, [90, 80, 70, 60], strict=True):
-        for judge in s.judges.values():
-            rf.sheet(s.round, work, judge, [total + (judge.pk % 2)])
+        for i, judge in enumerate(s.judges.values()):
+            rf.sheet(s.round, work, judge, [total + (i % 2)])
     scheme = AwardScheme.objects.get(contest=s.round.contest)
     first = scheme.tiers.get(name="一等奖")
     TierPoolValue.objects.create(tier=first, pool_key=f"category-{category.pk}", value=1)
