@@ -126,3 +126,13 @@ def test_systemd_accepts_the_units_with_this_checkout_s_paths(tmp_path):
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_nginx_drops_idle_upstream_connections_before_gunicorn_does():
+    """Otherwise nginx may reuse a connection gunicorn has just closed and answer 502."""
+    site = (DEPLOY / "nginx" / "microvideo.conf").read_text()
+    upstream = site[site.index("upstream microvideo_web") :].split("}", 1)[0]
+    nginx_idle = int(re.search(r"keepalive_timeout (\d+)s;", upstream).group(1))
+    gunicorn = (DEPLOY / "gunicorn.conf.py").read_text()
+    gunicorn_idle = int(re.search(r'_int\("GUNICORN_KEEPALIVE", (\d+)\)', gunicorn).group(1))
+    assert nginx_idle < gunicorn_idle
