@@ -201,7 +201,7 @@ def _unstaffed(plan) -> list[UnstaffedWork]:
 
 def locked_round(round_: Round) -> Round:
     """The round, its row locked for the transaction, if its assignments may change now."""
-    locked = Round.objects.select_for_update(of=("self",)).select_related("contest")
+    locked = Round.objects.select_for_update(of=("self",), no_key=True).select_related("contest")
     locked = locked.get(pk=round_.pk)
     if locked.state not in EDITABLE:
         raise Conflict(
@@ -310,7 +310,7 @@ def round_fill(*, round_id: int, exclude_judges=frozenset()) -> ApplyResult:
     current assignment; judges in `exclude_judges` get no new work. Safe to run repeatedly
     and concurrently: a second run finds nothing to add. Does nothing to a round that is
     not being assigned or open."""
-    round_ = Round.objects.select_for_update().filter(pk=round_id).first()
+    round_ = Round.objects.select_for_update(no_key=True).filter(pk=round_id).first()
     if round_ is None or round_.state not in EDITABLE:
         return ApplyResult(0, 0, 0)
     return _apply(round_, True, exclude_judges)

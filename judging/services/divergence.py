@@ -100,7 +100,7 @@ def work_check(*, round_id: int, work_id: int) -> DivergenceCase | None:
     if _decision(round_, _totals(round_id, work_id), case) is None:
         return case
     with transaction.atomic():
-        round_ = Round.objects.select_for_update(of=("self",)).get(pk=round_id)
+        round_ = Round.objects.select_for_update(of=("self",), no_key=True).get(pk=round_id)
         case = (
             DivergenceCase.objects.select_for_update(of=("self",))
             .filter(round_id=round_id, work_id=work_id)
