@@ -161,8 +161,10 @@ def score_detail_rows(round: Round, criteria: list[Criterion], *, category=None)
             if criterion in position:
                 values[position[criterion]] = value
                 if comment:
-                    comments.append(f"{names[criterion]}: {comment}")
-        yield (*row[1 : 1 + len(SHEET_FIELDS)], *values, "\n".join(comments))
+                    comments.append((position[criterion], f"{names[criterion]}: {comment}"))
+        # in the rubric's order, whatever order the database returned a sheet's scores in
+        text = "\n".join(line for _position, line in sorted(comments))
+        yield (*row[1 : 1 + len(SHEET_FIELDS)], *values, text)
 
 
 def score_sheet_count(round: Round, *, category=None) -> int:
