@@ -7,7 +7,7 @@ from django.tasks import task
 logger = logging.getLogger(__name__)
 
 
-@task(queue_name="default")
+@task(queue_name="bulk")
 def make_certificate_file(generated_file_id: int) -> None:
     """Draw a batch of certificates (ZIP or merged PDF) into its generated file."""
     from certificates.services.batches import certificate_file_produce

@@ -9,7 +9,7 @@ from huey.contrib.djhuey import db_periodic_task
 logger = logging.getLogger(__name__)
 
 
-@task(queue_name="default")
+@task(queue_name="bulk")
 def run_export(generated_file_id: int) -> None:
     """Write a queued export into its generated file, reporting progress as rows are written."""
     from reports.services.exports import export_produce

@@ -77,8 +77,12 @@ def test_a_retry_waits_longer_each_time(django_capture_on_commit_callbacks):
 
 
 def test_video_jobs_have_their_own_queue_and_share_the_sqlite_queue_without_redis():
+    from certificates.tasks import make_certificate_file
+    from reports.tasks import run_export
+
     assert tasks.process_video.queue_name == tasks.make_full_copy.queue_name == "video"
     assert tasks.send_verification_email.queue_name == "default"
+    assert run_export.queue_name == make_certificate_file.queue_name == "bulk"
     assert set(settings.TASKS["default"]["QUEUES"]) == {"default", "video", "bulk"}
     assert not settings.REDIS_URL
     assert huey_for("video") is huey_for("bulk") is huey_for("default") is HUEY
