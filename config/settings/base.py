@@ -263,6 +263,11 @@ MEDIA_JOB_LEASE_SECONDS = env.int("MEDIA_JOB_LEASE_SECONDS", default=90)
 # A resumable (tus) upload that receives no bytes for this long expires; a periodic task deletes
 # its partial file (contest/services/tus.py).
 TUS_UPLOAD_EXPIRY_HOURS = env.int("TUS_UPLOAD_EXPIRY_HOURS", default=24)
+# Exports: up to this many rows are sent at once, larger ones become generated files, which
+# can be downloaded for GENERATED_FILE_HOURS and are failed after GENERATED_FILE_STALE_HOURS.
+EXPORT_STREAM_ROW_LIMIT = env.int("EXPORT_STREAM_ROW_LIMIT", default=5000)
+GENERATED_FILE_HOURS = env.int("GENERATED_FILE_HOURS", default=48)
+GENERATED_FILE_STALE_HOURS = env.int("GENERATED_FILE_STALE_HOURS", default=6)
 TASKS = {
     "default": {
         "BACKEND": "contest.queues.QueueBackend",
